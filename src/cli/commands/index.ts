@@ -1,0 +1,5 @@
+import type { Command } from '../command.js';
+import { start } from './start.js';
+
+/** Every sub-command, in the order `rivulet --help` lists them. */
+export const commands: readonly Command[] = [start];

@@ -1,0 +1,2 @@
+// Rivulet's public API: re-exports only.
+export {};
