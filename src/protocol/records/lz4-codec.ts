@@ -38,31 +38,57 @@ export function lz4Compress(data: Buffer): Buffer {
   return lib().compressFrameSync(data);
 }
 
-/** Decompresses one or more concatenated LZ4 frames, refusing output beyond `maxBytes`. */
+/** The largest LZ4 block (block size id 7). */
+const MAX_BLOCK = 4 * 1024 * 1024;
+
+/**
+ * Decompresses one or more concatenated LZ4 frames, refusing output beyond `maxBytes`. The
+ * header walk bounds the output before decoding; since the last block of a frame is usually
+ * partial, that bound can exceed the real size by up to one block, so frames are decoded when
+ * the bound is within the limit plus one largest block (4 MiB) and the real size is then
+ * checked. Allocation thus stays below `maxBytes + 4 MiB` and LZ4's 255× ratio of the input.
+ */
 export function lz4Decompress(data: Buffer, maxBytes: number): Buffer {
-  const bound = lz4OutputBound(data);
-  if (bound > maxBytes) {
-    throw new ProtocolError(
-      'invalid-length',
-      `lz4: the frame can expand to ${bound} bytes, more than the limit of ${maxBytes}`,
-    );
-  }
+  const { bound, frameEnds } = walkFrames(data);
+  if (bound > maxBytes + MAX_BLOCK) throw tooLarge(`up to ${bound}`, maxBytes);
   let out: Buffer;
-  try {
-    out = lib().decompressFrameSync(data);
-  } catch (err) {
-    throw corrupt(err instanceof Error ? err.message : String(err));
+  if (frameEnds.length === 1) {
+    out = decodeFrame(data);
+  } else {
+    // lz4-napi decodes only the first of concatenated frames, so split them here.
+    const parts: Buffer[] = [];
+    let start = 0;
+    for (const end of frameEnds) {
+      parts.push(decodeFrame(data.subarray(start, end)));
+      start = end;
+    }
+    out = Buffer.concat(parts);
   }
   if (out.length > bound) throw corrupt(`decoded ${out.length} bytes, more than its blocks allow`);
+  if (out.length > maxBytes) throw tooLarge(String(out.length), maxBytes);
   return out;
 }
 
-/**
- * Validates the frame structure of `data` and returns an upper bound of its decompressed size:
- * stored blocks count their size, compressed blocks the smaller of the frame's block maximum and
- * LZ4's ratio limit, and a declared content size caps the frame.
- */
+function decodeFrame(frame: Buffer): Buffer {
+  try {
+    return lib().decompressFrameSync(frame);
+  } catch (err) {
+    throw corrupt(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Upper bound of the decompressed size of the LZ4 frames in `data` (see {@link walkFrames}). */
 export function lz4OutputBound(data: Buffer): number {
+  return walkFrames(data).bound;
+}
+
+/**
+ * Validates the frame structure of `data`: returns an upper bound of its decompressed size
+ * (stored blocks count their size, compressed blocks the smaller of the frame's block maximum
+ * and LZ4's ratio limit, a declared content size caps its frame) and where each frame ends.
+ */
+function walkFrames(data: Buffer): { bound: number; frameEnds: number[] } {
+  const frameEnds: number[] = [];
   let pos = 0;
   let total = 0;
   do {
@@ -108,8 +134,16 @@ export function lz4OutputBound(data: Buffer): number {
       pos += 4;
     }
     total += contentSize >= 0 ? Math.min(contentSize, frameBound) : frameBound;
+    frameEnds.push(pos);
   } while (pos < data.length);
-  return total;
+  return { bound: total, frameEnds };
+}
+
+function tooLarge(size: string, maxBytes: number): ProtocolError {
+  return new ProtocolError(
+    'invalid-length',
+    `lz4: uncompressed size ${size} exceeds the limit of ${maxBytes} bytes`,
+  );
 }
 
 function hex(b: number): string {
