@@ -147,23 +147,27 @@ export class VarintReader {
         return lo & 1 ? -((lo >>> 1) + 1) : lo >>> 1;
       }
     }
-    let u = lo;
-    let scale = 0x1000_0000;
+    // Bits 28 and up, as a number (at most 36 bits: exact).
+    let hi = 0;
+    let scale = 1;
     for (let i = 4; ; i++) {
       if (pos >= end) throw truncated(what);
       const b = buf[pos++]!;
       if (i === 9 && b > 0x01)
         throw new ProtocolError('invalid-value', `${what}: varlong longer than 64 bits`);
-      u += (b & 0x7f) * scale;
+      hi += (b & 0x7f) * scale;
       // At i === 9 the check above leaves b < 0x80, so the loop ends within 10 bytes.
       if (b < 0x80) break;
       scale *= 128;
     }
-    if (u > Number.MAX_SAFE_INTEGER) {
+    // floor(u / 2): exact below 2^53, and at least 2^53 (so refused) above, as rounding is monotonic.
+    const half = hi * 0x800_0000 + (lo >>> 1);
+    const negative = (lo & 1) === 1;
+    if (half > (negative ? Number.MAX_SAFE_INTEGER - 1 : Number.MAX_SAFE_INTEGER)) {
       throw new ProtocolError('invalid-value', `${what}: varlong outside the safe integer range`);
     }
     this.pos = pos;
-    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    return negative ? -(half + 1) : half;
   }
 }
 
