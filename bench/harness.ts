@@ -58,37 +58,53 @@ export function sinkValue(): unknown {
   return sink;
 }
 
-/**
- * Times `c.run`: a warm-up of a quarter of the budget, then samples of about 1/10 of it, each
- * as many runs as fit; the median sample is reported (robust to a GC pause or a noisy neighbour).
- */
-export function measure(c: Case, opts: MeasureOptions): Measurement {
-  const warmEnd = process.hrtime.bigint() + BigInt(Math.round((opts.timeMs / 4) * 1e6));
+/** Runs per sample so that one sample of `c` lasts about `sampleNs`. */
+function calibrate(c: Case, sampleNs: number): number {
   let perSample = 1;
-  while (process.hrtime.bigint() < warmEnd) consume(c.run());
-  // Size a sample so that it lasts about a tenth of the budget.
-  const sampleNs = (opts.timeMs / 10) * 1e6;
   for (;;) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < perSample; i++) consume(c.run());
     const dt = Number(process.hrtime.bigint() - t0);
     if (dt >= sampleNs / 4 || perSample >= 1 << 24) {
-      perSample = Math.max(1, Math.round((perSample * sampleNs) / Math.max(dt, 1)));
-      break;
+      return Math.max(1, Math.round((perSample * sampleNs) / Math.max(dt, 1)));
     }
     perSample *= 4;
   }
-  const samples: number[] = [];
-  let runs = 0;
-  const end = process.hrtime.bigint() + BigInt(Math.round(opts.timeMs * 1e6));
+}
+
+function sample(c: Case, perSample: number): number {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < perSample; i++) consume(c.run());
+  return Number(process.hrtime.bigint() - t0) / 1e9 / perSample;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
+
+/**
+ * Times a subject and its baseline together: a warm-up of each, then alternating samples of
+ * about a tenth of the budget each, so that a noisy neighbour or a frequency change slows both
+ * alike and the ratio stays meaningful. The median sample of each is reported.
+ */
+export function measurePair(subject: Case, baseline: Case, opts: MeasureOptions): [Measurement, Measurement] {
+  const cases = [subject, baseline];
+  for (const c of cases) {
+    const warmEnd = process.hrtime.bigint() + BigInt(Math.round((opts.timeMs / 4) * 1e6));
+    while (process.hrtime.bigint() < warmEnd) consume(c.run());
+  }
+  const sampleNs = (opts.timeMs / 10) * 1e6;
+  const perSample = cases.map((c) => calibrate(c, sampleNs));
+  const samples: number[][] = [[], []];
+  const end = process.hrtime.bigint() + BigInt(Math.round(2 * opts.timeMs * 1e6));
   do {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < perSample; i++) consume(c.run());
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e9 / perSample);
-    runs += perSample;
-  } while (process.hrtime.bigint() < end || samples.length < 3);
-  samples.sort((a, b) => a - b);
-  return { secondsPerRun: samples[samples.length >> 1]!, runs };
+    for (let i = 0; i < 2; i++) samples[i]!.push(sample(cases[i]!, perSample[i]!));
+  } while (process.hrtime.bigint() < end || samples[0]!.length < 3);
+  return [0, 1].map((i) => ({
+    secondsPerRun: median(samples[i]!),
+    runs: samples[i]!.length * perSample[i]!,
+  })) as [Measurement, Measurement];
 }
 
 /** A figure with its unit: GB/s or MB/s when bytes are known, else ops/s. */

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type BenchFile, type Case, type Measurement, figure, formatFigure, measure } from './harness.js';
+import { type BenchFile, type Case, type Measurement, figure, formatFigure, measurePair } from './harness.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -57,7 +57,14 @@ const files = readdirSync(dir)
   .sort();
 
 const machine = `${availableParallelism()} cores (nproc), ${cpuModel()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
-console.log(`# ${machine}; ${timeMs} ms per case`);
+const load = (() => {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'n/a';
+  }
+})();
+console.log(`# ${machine}; load average ${load}; ~${timeMs} ms per case`);
 
 const rows: Row[] = [];
 for (const file of files) {
@@ -70,8 +77,7 @@ for (const file of files) {
 
 async function runAll(area: string, benchmarks: ReturnType<BenchFile['benchmarks']>): Promise<void> {
   for (const b of benchmarks) {
-    const s = measure(b.subject, { timeMs });
-    const base = measure(b.baseline, { timeMs });
+    const [s, base] = measurePair(b.subject, b.baseline, { timeMs });
     const row: Row = {
       area,
       name: b.name,
@@ -83,7 +89,7 @@ async function runAll(area: string, benchmarks: ReturnType<BenchFile['benchmarks
     rows.push(row);
     if (!values.markdown) {
       console.log(
-        `${row.area.padEnd(12)} ${row.name.padEnd(34)} ${row.subject.padEnd(40)} ${row.baseline.padEnd(40)} ${row.ratio.padStart(8)}  ${row.note}`,
+        `${row.area.padEnd(12)} ${row.name.padEnd(44)} ${row.subject.padEnd(40)} ${row.baseline.padEnd(40)} ${row.ratio.padStart(8)}  ${row.note}`,
       );
     }
     // Let timers and GC breathe between rows.

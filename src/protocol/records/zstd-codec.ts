@@ -53,8 +53,20 @@ export function initZstd(): Promise<void> {
     // the entry point requires, so this require returns that same, now initialised, instance.
     const require = createRequire(import.meta.url);
     const entry = require.resolve('@bokuweb/zstd-wasm');
-    const mod = require(join(dirname(entry), 'module.js')) as { Module: ZstdWasm };
-    wasm = mod.Module;
+    const mod = require(join(dirname(entry), 'module.js')) as { Module?: Partial<ZstdWasm> };
+    const m = mod.Module;
+    // The layout is the package's internals (the dependency is pinned to 0.0.27): if an update
+    // moves it, fail at start with the reason rather than on the first zstd batch.
+    if (
+      m?.HEAPU8 === undefined ||
+      typeof m._ZSTD_decompress !== 'function' ||
+      typeof m._malloc !== 'function'
+    ) {
+      throw new Error(
+        '@bokuweb/zstd-wasm: its Emscripten Module was not found where zstd-codec.ts expects it',
+      );
+    }
+    wasm = m as ZstdWasm;
   });
   return loading;
 }
