@@ -17,10 +17,12 @@ export default defineBenchmarks({
     let sum = 0;
     const visit = {
       label: 'forEachRecord',
-      run: () =>
+      run: () => {
         forEachRecord(batch, (r) => {
           sum += r.valueLength;
-        }),
+        });
+        return sum;
+      },
       bytes,
     };
     return [
