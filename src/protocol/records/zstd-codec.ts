@@ -76,7 +76,7 @@ export function zstdReady(): boolean {
   return wasm !== undefined;
 }
 
-function module(): ZstdWasm {
+function wasmModule(): ZstdWasm {
   if (wasm === undefined) {
     throw new Error('zstd is not initialised: await initCompression() once before using zstd');
   }
@@ -85,7 +85,7 @@ function module(): ZstdWasm {
 
 /** Compresses `data` as one zstd frame (with its content size) at `level` (Kafka's default: 3). */
 export function zstdCompress(data: Buffer, level = 3): Buffer {
-  const m = module();
+  const m = wasmModule();
   const bound = m._ZSTD_compressBound(data.length);
   const src = m._malloc(Math.max(1, data.length));
   const dst = m._malloc(bound);
@@ -103,7 +103,7 @@ export function zstdCompress(data: Buffer, level = 3): Buffer {
 
 /** Decompresses one or more zstd frames, refusing output beyond `maxBytes`. */
 export function zstdDecompress(data: Buffer, maxBytes: number): Buffer {
-  const m = module();
+  const m = wasmModule();
   const src = m._malloc(Math.max(1, data.length));
   if (src === 0) throw tooLarge(data.length, maxBytes);
   try {
