@@ -246,7 +246,9 @@ export function emitDataModule(msg: MessageModel): GeneratedModule {
   cw.line(banner([msg.file]));
   emitImports(cw, helpers, 'MessageSpec', '../../');
   cw.line();
-  const e = sectionExports(section);
+  // The header codecs stay behind their namespace: headers.ts is the header API callers use,
+  // and its decodeRequestHeader/RequestHeader would be shadowed by same-named flat exports.
+  const e = msg.type === 'header' ? { values: [], types: [] } : sectionExports(section);
   return {
     path: `data/${kebabCase(msg.name)}.ts`,
     content: cw.toString() + body.toString(),

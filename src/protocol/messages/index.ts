@@ -190,9 +190,9 @@ export { KRaftVersionRecordSpec, createKRaftVersionRecord, decodeKRaftVersionRec
 export * as leaderChangeMessage from './data/leader-change-message.js';
 export { LeaderChangeMessageSpec, createLeaderChangeMessage, decodeLeaderChangeMessage, encodeLeaderChangeMessage, type LeaderChangeMessage } from './data/leader-change-message.js';
 export * as requestHeader from './data/request-header.js';
-export { RequestHeaderSpec, createRequestHeader, decodeRequestHeader, encodeRequestHeader, type RequestHeader } from './data/request-header.js';
+export { RequestHeaderSpec } from './data/request-header.js';
 export * as responseHeader from './data/response-header.js';
-export { ResponseHeaderSpec, createResponseHeader, decodeResponseHeader, encodeResponseHeader, type ResponseHeader } from './data/response-header.js';
+export { ResponseHeaderSpec } from './data/response-header.js';
 export * as snapshotFooterRecord from './data/snapshot-footer-record.js';
 export { SnapshotFooterRecordSpec, createSnapshotFooterRecord, decodeSnapshotFooterRecord, encodeSnapshotFooterRecord, type SnapshotFooterRecord } from './data/snapshot-footer-record.js';
 export * as snapshotHeaderRecord from './data/snapshot-header-record.js';
