@@ -1,13 +1,9 @@
 import { CodeWriter, docText } from './code-writer.js';
-import type { EmitContext, StructNames } from './emit-struct.js';
-import {
-  emitCreate,
-  emitDecode,
-  emitEncode,
-  emitInterface,
-  emitIsDefault,
-  structNames,
-} from './emit-struct.js';
+import { emitCreate, emitInterface, emitIsDefault } from './emit-declarations.js';
+import { emitDecode } from './emit-decode.js';
+import { emitEncode } from './emit-encode.js';
+import type { EmitContext, StructNames } from './emit-shared.js';
+import { structNames } from './emit-shared.js';
 import type { MessageModel, StructModel } from './model.js';
 import { formatVersions, isEmpty, versionCondition } from './versions.js';
 
