@@ -97,21 +97,18 @@ export function emitDecode(
   const n = namesOf(ctx, s.specName);
   const fn: FnState = { usesFlexible: false };
   const label = (f: FieldModel): string => `${n.type}.${f.name}`;
-  const locals = new Map<FieldModel, string>();
+  const values = new Map<FieldModel, string>();
   for (const f of s.fields) {
-    const local = localName(ctx, f);
-    locals.set(f, local);
-    const present = intersect(f.versions, s.versions);
     const pc = versionCondition(f.versions, s.versions);
+    if (pc === false || f.tag !== null) {
+      // Tagged fields start at their defaults and are overwritten when their tag is read.
+      values.set(f, defaultExpr(ctx, f));
+      continue;
+    }
+    const local = localName(ctx, f);
+    values.set(f, local);
+    const present = intersect(f.versions, s.versions);
     const type = tsType(ctx, f);
-    if (pc === false) {
-      body.line(`const ${local}: ${type} = ${defaultExpr(ctx, f)};`);
-      continue;
-    }
-    if (f.tag !== null) {
-      body.line(`let ${local}: ${type} = ${defaultExpr(ctx, f)};`);
-      continue;
-    }
     const flex = flexCond(ctx, fn, f, present);
     const nullable = versionCondition(f.nullableVersions, present);
     if (f.type.kind !== 'array') {
@@ -133,57 +130,70 @@ export function emitDecode(
     }
   }
   const flexibleStruct = hasFlexibleVersions(ctx, s);
-  if (flexibleStruct) {
-    const fc = versionCondition(ctx.message.flexibleVersions, s.versions);
+  const tagged = s.fields.filter((f) => f.tag !== null && !isEmpty(intersect(f.versions, s.versions)));
+  const fc = versionCondition(ctx.message.flexibleVersions, s.versions);
+  if (flexibleStruct && tagged.length === 0) {
     if (fc !== true) fn.usesFlexible = true;
-    const tagged = s.fields.filter((f) => f.tag !== null && !isEmpty(intersect(f.versions, s.versions)));
-    if (tagged.length === 0) {
-      body.line(
-        `const unknownTaggedFields = ${fc === true ? 'r.taggedFields()' : 'flexible ? r.taggedFields() : undefined'};`,
-      );
-    } else {
-      ctx.helpers.add('endTagged');
-      if (fc !== true) {
-        ctx.helpers.add('RawTaggedField');
-        body.line('let unknownTaggedFields: RawTaggedField[] | undefined;');
-        body.open('if (flexible) {').open('unknownTaggedFields = r.taggedFields((tag, tr) => {');
-      } else {
-        body.open('const unknownTaggedFields = r.taggedFields((tag, tr) => {');
-      }
-      body.open('switch (tag) {');
-      const flexibleCtx = intersect(s.versions, ctx.message.flexibleVersions);
-      for (const f of [...tagged].sort((a, b) => a.tag! - b.tag!)) {
-        const present = intersect(f.versions, s.versions);
-        const pc = versionCondition(f.versions, flexibleCtx);
-        const nullable = versionCondition(f.nullableVersions, present);
-        const local = locals.get(f)!;
-        body.open(`case ${f.tag!}: {`);
-        if (typeof pc === 'string') body.line(`if (${negate(pc)}) return false;`);
-        if (f.type.kind === 'array') emitArrayRead(ctx, body, f.type, local, 'tr', true, nullable, label(f));
-        else body.line(`${local} = ${readExpr(ctx, f.type, 'tr', true, nullable, label(f))};`);
-        body.line('break;');
-        body.close();
-      }
-      body.line('default:').line('  return false;');
-      body.close();
-      body.line(`return endTagged(tr, '${n.type}', tag);`);
-      body.close('});');
-      if (fc !== true) body.close();
-    }
+    body.line(
+      `const unknownTaggedFields = ${fc === true ? 'r.taggedFields()' : 'flexible ? r.taggedFields() : undefined'};`,
+    );
   }
   body.open(`const m: ${n.type} = {`);
   for (const f of s.fields) {
-    const local = locals.get(f)!;
-    body.line(local === f.name ? `${local},` : `${f.name}: ${local},`);
+    const value = values.get(f)!;
+    body.line(value === f.name ? `${value},` : `${f.name}: ${value},`);
   }
   body.close('};');
-  if (flexibleStruct)
+  if (tagged.length > 0) {
+    // Most sections are empty (a single 0 byte): skip them without creating the tag closure.
+    if (fc !== true) fn.usesFlexible = true;
+    const skip = 'if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;';
+    if (fc !== true) body.open('if (flexible) {');
+    body.line(skip).line(`else ${n.decodeTagged}(r, version, m);`);
+    if (fc !== true) body.close();
+  } else if (flexibleStruct) {
     body.line('if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;');
+  }
   body.line('return m;');
 
   cw.open(`${isRoot ? 'export ' : ''}function ${n.decode}(r: Reader, version: number): ${n.type} {`);
   if (isRoot) emitVersionCheck(ctx, cw);
   if (fn.usesFlexible) cw.line(flexibleLocal(ctx, s));
   splice(cw, body);
+  cw.close().line();
+  if (tagged.length > 0) emitDecodeTagged(ctx, cw, s, tagged);
+}
+
+/** The tagged-field section of a struct, read into the already-built object `m`. */
+function emitDecodeTagged(
+  ctx: EmitContext,
+  cw: CodeWriter,
+  s: StructModel,
+  tagged: readonly FieldModel[],
+): void {
+  const n = namesOf(ctx, s.specName);
+  ctx.helpers.add('endTagged');
+  cw.open(`function ${n.decodeTagged}(r: Reader, version: number, m: ${n.type}): void {`);
+  cw.open('const unknownTaggedFields = r.taggedFields((tag, tr) => {');
+  cw.open('switch (tag) {');
+  // Only flexible versions get here.
+  const flexibleCtx = intersect(s.versions, ctx.message.flexibleVersions);
+  for (const f of [...tagged].sort((a, b) => a.tag! - b.tag!)) {
+    const present = intersect(f.versions, s.versions);
+    const pc = versionCondition(f.versions, flexibleCtx);
+    const nullable = versionCondition(f.nullableVersions, present);
+    const label = `${n.type}.${f.name}`;
+    cw.open(`case ${f.tag!}: {`);
+    if (typeof pc === 'string') cw.line(`if (${negate(pc)}) return false;`);
+    if (f.type.kind === 'array') emitArrayRead(ctx, cw, f.type, `m.${f.name}`, 'tr', true, nullable, label);
+    else cw.line(`m.${f.name} = ${readExpr(ctx, f.type, 'tr', true, nullable, label)};`);
+    cw.line('break;');
+    cw.close();
+  }
+  cw.line('default:').line('  return false;');
+  cw.close();
+  cw.line(`return endTagged(tr, '${n.type}', tag);`);
+  cw.close('});');
+  cw.line('if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;');
   cw.close().line();
 }

@@ -45,7 +45,7 @@ const API_HELPERS = [
 ];
 
 function allNames(n: StructNames): string[] {
-  return [n.type, n.create, n.encode, n.decode, n.isDefault];
+  return [n.type, n.create, n.encode, n.decode, n.decodeTagged, n.isDefault];
 }
 
 /** Structs whose `isDefault…` is called: non-array struct fields that are tagged or may be absent. */

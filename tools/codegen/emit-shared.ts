@@ -17,6 +17,8 @@ export interface StructNames {
   readonly create: string;
   readonly encode: string;
   readonly decode: string;
+  /** The decoder of the struct's tagged-field section (when it has known tagged fields). */
+  readonly decodeTagged: string;
   readonly isDefault: string;
 }
 
@@ -38,6 +40,7 @@ export function structNames(typeName: string): StructNames {
     create: `create${typeName}`,
     encode: `encode${typeName}`,
     decode: `decode${typeName}`,
+    decodeTagged: `decode${typeName}TaggedFields`,
     isDefault: `isDefault${typeName}`,
   };
 }

@@ -236,51 +236,51 @@ export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersio
   const apiKeys: ApiVersion[] = [];
   for (let i = 0, n = (flexible ? r.compactArrayLength() : r.arrayLength()); i < n; i++) apiKeys.push(decodeApiVersion(r, version));
   const throttleTimeMs: number = version >= 1 ? r.int32() : 0;
-  let supportedFeatures: SupportedFeatureKey[] = [];
-  let finalizedFeaturesEpoch: bigint = -1n;
-  let finalizedFeatures: FinalizedFeatureKey[] = [];
-  let zkMigrationReady: boolean = false;
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          const a: SupportedFeatureKey[] = [];
-          for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeSupportedFeatureKey(tr, version));
-          supportedFeatures = a;
-          break;
-        }
-        case 1: {
-          finalizedFeaturesEpoch = tr.int64();
-          break;
-        }
-        case 2: {
-          const a: FinalizedFeatureKey[] = [];
-          for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeFinalizedFeatureKey(tr, version));
-          finalizedFeatures = a;
-          break;
-        }
-        case 3: {
-          zkMigrationReady = tr.boolean();
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'ApiVersionsResponse', tag);
-    });
-  }
   const m: ApiVersionsResponse = {
     errorCode,
     apiKeys,
     throttleTimeMs,
-    supportedFeatures,
-    finalizedFeaturesEpoch,
-    finalizedFeatures,
-    zkMigrationReady,
+    supportedFeatures: [],
+    finalizedFeaturesEpoch: -1n,
+    finalizedFeatures: [],
+    zkMigrationReady: false,
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeApiVersionsResponseTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeApiVersionsResponseTaggedFields(r: Reader, version: number, m: ApiVersionsResponse): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        const a: SupportedFeatureKey[] = [];
+        for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeSupportedFeatureKey(tr, version));
+        m.supportedFeatures = a;
+        break;
+      }
+      case 1: {
+        m.finalizedFeaturesEpoch = tr.int64();
+        break;
+      }
+      case 2: {
+        const a: FinalizedFeatureKey[] = [];
+        for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeFinalizedFeatureKey(tr, version));
+        m.finalizedFeatures = a;
+        break;
+      }
+      case 3: {
+        m.zkMigrationReady = tr.boolean();
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'ApiVersionsResponse', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeApiVersion(r: Reader, version: number): ApiVersion {

@@ -391,30 +391,33 @@ export function decodeBeginQuorumEpochResponse(r: Reader, version: number): Begi
   const errorCode: number = r.int16();
   const topics: BeginQuorumEpochResponseTopicData[] = [];
   for (let i = 0, n = (flexible ? r.compactArrayLength() : r.arrayLength()); i < n; i++) topics.push(decodeBeginQuorumEpochResponseTopicData(r, version));
-  let nodeEndpoints: NodeEndpoint[] = [];
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          const a: NodeEndpoint[] = [];
-          for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
-          nodeEndpoints = a;
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'BeginQuorumEpochResponse', tag);
-    });
-  }
   const m: BeginQuorumEpochResponse = {
     errorCode,
     topics,
-    nodeEndpoints,
+    nodeEndpoints: [],
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeBeginQuorumEpochResponseTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeBeginQuorumEpochResponseTaggedFields(r: Reader, version: number, m: BeginQuorumEpochResponse): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        const a: NodeEndpoint[] = [];
+        for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
+        m.nodeEndpoints = a;
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'BeginQuorumEpochResponse', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeBeginQuorumEpochResponseTopicData(r: Reader, version: number): BeginQuorumEpochResponseTopicData {

@@ -64,14 +64,27 @@ export function decodeBrokerHeartbeatRequest(r: Reader, version: number): Broker
   const currentMetadataOffset: bigint = r.int64();
   const wantFence: boolean = r.boolean();
   const wantShutDown: boolean = r.boolean();
-  let offlineLogDirs: string[] = [];
+  const m: BrokerHeartbeatRequest = {
+    brokerId,
+    brokerEpoch,
+    currentMetadataOffset,
+    wantFence,
+    wantShutDown,
+    offlineLogDirs: [],
+  };
+  if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+  else decodeBrokerHeartbeatRequestTaggedFields(r, version, m);
+  return m;
+}
+
+function decodeBrokerHeartbeatRequestTaggedFields(r: Reader, version: number, m: BrokerHeartbeatRequest): void {
   const unknownTaggedFields = r.taggedFields((tag, tr) => {
     switch (tag) {
       case 0: {
         if (version < 1) return false;
         const a: string[] = [];
         for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(tr.uuid());
-        offlineLogDirs = a;
+        m.offlineLogDirs = a;
         break;
       }
       default:
@@ -79,16 +92,7 @@ export function decodeBrokerHeartbeatRequest(r: Reader, version: number): Broker
     }
     return endTagged(tr, 'BrokerHeartbeatRequest', tag);
   });
-  const m: BrokerHeartbeatRequest = {
-    brokerId,
-    brokerEpoch,
-    currentMetadataOffset,
-    wantFence,
-    wantShutDown,
-    offlineLogDirs,
-  };
   if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
-  return m;
 }
 
 // BrokerHeartbeatResponse

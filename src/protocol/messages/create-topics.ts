@@ -403,7 +403,6 @@ function decodeCreatableTopicResult(r: Reader, version: number): CreatableTopicR
   const topicId: string = version >= 7 ? r.uuid() : ZERO_UUID;
   const errorCode: number = r.int16();
   const errorMessage: string | null = version >= 1 ? (flexible ? r.nullableCompactString() : r.nullableString()) : '';
-  let topicConfigErrorCode: number = 0;
   const numPartitions: number = version >= 5 ? r.int32() : -1;
   const replicationFactor: number = version >= 5 ? r.int16() : -1;
   let configs: CreatableTopicConfigs[] | null;
@@ -418,32 +417,36 @@ function decodeCreatableTopicResult(r: Reader, version: number): CreatableTopicR
   } else {
     configs = [];
   }
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          topicConfigErrorCode = tr.int16();
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'CreatableTopicResult', tag);
-    });
-  }
   const m: CreatableTopicResult = {
     name,
     topicId,
     errorCode,
     errorMessage,
-    topicConfigErrorCode,
+    topicConfigErrorCode: 0,
     numPartitions,
     replicationFactor,
     configs,
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeCreatableTopicResultTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeCreatableTopicResultTaggedFields(r: Reader, version: number, m: CreatableTopicResult): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        m.topicConfigErrorCode = tr.int16();
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'CreatableTopicResult', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeCreatableTopicConfigs(r: Reader, version: number): CreatableTopicConfigs {

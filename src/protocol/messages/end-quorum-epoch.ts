@@ -448,30 +448,33 @@ export function decodeEndQuorumEpochResponse(r: Reader, version: number): EndQuo
   const errorCode: number = r.int16();
   const topics: EndQuorumEpochResponseTopicData[] = [];
   for (let i = 0, n = (flexible ? r.compactArrayLength() : r.arrayLength()); i < n; i++) topics.push(decodeEndQuorumEpochResponseTopicData(r, version));
-  let nodeEndpoints: NodeEndpoint[] = [];
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          const a: NodeEndpoint[] = [];
-          for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
-          nodeEndpoints = a;
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'EndQuorumEpochResponse', tag);
-    });
-  }
   const m: EndQuorumEpochResponse = {
     errorCode,
     topics,
-    nodeEndpoints,
+    nodeEndpoints: [],
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeEndQuorumEpochResponseTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeEndQuorumEpochResponseTaggedFields(r: Reader, version: number, m: EndQuorumEpochResponse): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        const a: NodeEndpoint[] = [];
+        for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
+        m.nodeEndpoints = a;
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'EndQuorumEpochResponse', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeEndQuorumEpochResponseTopicData(r: Reader, version: number): EndQuorumEpochResponseTopicData {

@@ -146,15 +146,26 @@ function encodeFetchSnapshotRequestSnapshotId(w: Writer, m: FetchSnapshotRequest
 
 export function decodeFetchSnapshotRequest(r: Reader, version: number): FetchSnapshotRequest {
   if (version < 0 || version > 1) throw unsupportedVersion('FetchSnapshotRequest', version, 0, 1);
-  let clusterId: string | null = null;
   const replicaId: number = r.int32();
   const maxBytes: number = r.int32();
   const topics: FetchSnapshotRequestTopicSnapshot[] = [];
   for (let i = 0, n = r.compactArrayLength(); i < n; i++) topics.push(decodeFetchSnapshotRequestTopicSnapshot(r, version));
+  const m: FetchSnapshotRequest = {
+    clusterId: null,
+    replicaId,
+    maxBytes,
+    topics,
+  };
+  if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+  else decodeFetchSnapshotRequestTaggedFields(r, version, m);
+  return m;
+}
+
+function decodeFetchSnapshotRequestTaggedFields(r: Reader, version: number, m: FetchSnapshotRequest): void {
   const unknownTaggedFields = r.taggedFields((tag, tr) => {
     switch (tag) {
       case 0: {
-        clusterId = tr.nullableCompactString();
+        m.clusterId = tr.nullableCompactString();
         break;
       }
       default:
@@ -162,14 +173,7 @@ export function decodeFetchSnapshotRequest(r: Reader, version: number): FetchSna
     }
     return endTagged(tr, 'FetchSnapshotRequest', tag);
   });
-  const m: FetchSnapshotRequest = {
-    clusterId,
-    replicaId,
-    maxBytes,
-    topics,
-  };
   if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
-  return m;
 }
 
 function decodeFetchSnapshotRequestTopicSnapshot(r: Reader, version: number): FetchSnapshotRequestTopicSnapshot {
@@ -190,12 +194,24 @@ function decodeFetchSnapshotRequestPartitionSnapshot(r: Reader, version: number)
   const currentLeaderEpoch: number = r.int32();
   const snapshotId: FetchSnapshotRequestSnapshotId = decodeFetchSnapshotRequestSnapshotId(r, version);
   const position: bigint = r.int64();
-  let replicaDirectoryId: string = ZERO_UUID;
+  const m: FetchSnapshotRequestPartitionSnapshot = {
+    partition,
+    currentLeaderEpoch,
+    snapshotId,
+    position,
+    replicaDirectoryId: ZERO_UUID,
+  };
+  if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+  else decodeFetchSnapshotRequestPartitionSnapshotTaggedFields(r, version, m);
+  return m;
+}
+
+function decodeFetchSnapshotRequestPartitionSnapshotTaggedFields(r: Reader, version: number, m: FetchSnapshotRequestPartitionSnapshot): void {
   const unknownTaggedFields = r.taggedFields((tag, tr) => {
     switch (tag) {
       case 0: {
         if (version < 1) return false;
-        replicaDirectoryId = tr.uuid();
+        m.replicaDirectoryId = tr.uuid();
         break;
       }
       default:
@@ -203,15 +219,7 @@ function decodeFetchSnapshotRequestPartitionSnapshot(r: Reader, version: number)
     }
     return endTagged(tr, 'FetchSnapshotRequestPartitionSnapshot', tag);
   });
-  const m: FetchSnapshotRequestPartitionSnapshot = {
-    partition,
-    currentLeaderEpoch,
-    snapshotId,
-    position,
-    replicaDirectoryId,
-  };
   if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
-  return m;
 }
 
 function decodeFetchSnapshotRequestSnapshotId(r: Reader, version: number): FetchSnapshotRequestSnapshotId {
@@ -442,14 +450,25 @@ export function decodeFetchSnapshotResponse(r: Reader, version: number): FetchSn
   const errorCode: number = r.int16();
   const topics: FetchSnapshotResponseTopicSnapshot[] = [];
   for (let i = 0, n = r.compactArrayLength(); i < n; i++) topics.push(decodeFetchSnapshotResponseTopicSnapshot(r, version));
-  let nodeEndpoints: NodeEndpoint[] = [];
+  const m: FetchSnapshotResponse = {
+    throttleTimeMs,
+    errorCode,
+    topics,
+    nodeEndpoints: [],
+  };
+  if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+  else decodeFetchSnapshotResponseTaggedFields(r, version, m);
+  return m;
+}
+
+function decodeFetchSnapshotResponseTaggedFields(r: Reader, version: number, m: FetchSnapshotResponse): void {
   const unknownTaggedFields = r.taggedFields((tag, tr) => {
     switch (tag) {
       case 0: {
         if (version < 1) return false;
         const a: NodeEndpoint[] = [];
         for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
-        nodeEndpoints = a;
+        m.nodeEndpoints = a;
         break;
       }
       default:
@@ -457,14 +476,7 @@ export function decodeFetchSnapshotResponse(r: Reader, version: number): FetchSn
     }
     return endTagged(tr, 'FetchSnapshotResponse', tag);
   });
-  const m: FetchSnapshotResponse = {
-    throttleTimeMs,
-    errorCode,
-    topics,
-    nodeEndpoints,
-  };
   if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
-  return m;
 }
 
 function decodeFetchSnapshotResponseTopicSnapshot(r: Reader, version: number): FetchSnapshotResponseTopicSnapshot {
@@ -484,14 +496,28 @@ function decodeFetchSnapshotResponsePartitionSnapshot(r: Reader, version: number
   const index: number = r.int32();
   const errorCode: number = r.int16();
   const snapshotId: FetchSnapshotResponseSnapshotId = decodeFetchSnapshotResponseSnapshotId(r, version);
-  let currentLeader: LeaderIdAndEpoch = createLeaderIdAndEpoch();
   const size: bigint = r.int64();
   const position: bigint = r.int64();
   const unalignedRecords: Buffer | null = r.compactBytes();
+  const m: FetchSnapshotResponsePartitionSnapshot = {
+    index,
+    errorCode,
+    snapshotId,
+    currentLeader: createLeaderIdAndEpoch(),
+    size,
+    position,
+    unalignedRecords,
+  };
+  if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+  else decodeFetchSnapshotResponsePartitionSnapshotTaggedFields(r, version, m);
+  return m;
+}
+
+function decodeFetchSnapshotResponsePartitionSnapshotTaggedFields(r: Reader, version: number, m: FetchSnapshotResponsePartitionSnapshot): void {
   const unknownTaggedFields = r.taggedFields((tag, tr) => {
     switch (tag) {
       case 0: {
-        currentLeader = decodeLeaderIdAndEpoch(tr, version);
+        m.currentLeader = decodeLeaderIdAndEpoch(tr, version);
         break;
       }
       default:
@@ -499,17 +525,7 @@ function decodeFetchSnapshotResponsePartitionSnapshot(r: Reader, version: number
     }
     return endTagged(tr, 'FetchSnapshotResponsePartitionSnapshot', tag);
   });
-  const m: FetchSnapshotResponsePartitionSnapshot = {
-    index,
-    errorCode,
-    snapshotId,
-    currentLeader,
-    size,
-    position,
-    unalignedRecords,
-  };
   if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
-  return m;
 }
 
 function decodeFetchSnapshotResponseSnapshotId(r: Reader, version: number): FetchSnapshotResponseSnapshotId {

@@ -296,9 +296,7 @@ function encodeForgottenTopic(w: Writer, m: ForgottenTopic, version: number): vo
 export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
   if (version < 0 || version > 17) throw unsupportedVersion('FetchRequest', version, 0, 17);
   const flexible = version >= 12;
-  let clusterId: string | null = null;
   const replicaId: number = version <= 14 ? r.int32() : -1;
-  let replicaState: ReplicaState = createReplicaState();
   const maxWaitMs: number = r.int32();
   const minBytes: number = r.int32();
   const maxBytes: number = version >= 3 ? r.int32() : 2147483647;
@@ -316,29 +314,10 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
     forgottenTopicsData = [];
   }
   const rackId: string = version >= 11 ? (flexible ? r.compactString() : r.string()) : "";
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          clusterId = tr.nullableCompactString();
-          break;
-        }
-        case 1: {
-          if (version < 15) return false;
-          replicaState = decodeReplicaState(tr, version);
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'FetchRequest', tag);
-    });
-  }
   const m: FetchRequest = {
-    clusterId,
+    clusterId: null,
     replicaId,
-    replicaState,
+    replicaState: createReplicaState(),
     maxWaitMs,
     minBytes,
     maxBytes,
@@ -349,8 +328,31 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
     forgottenTopicsData,
     rackId,
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeFetchRequestTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeFetchRequestTaggedFields(r: Reader, version: number, m: FetchRequest): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        m.clusterId = tr.nullableCompactString();
+        break;
+      }
+      case 1: {
+        if (version < 15) return false;
+        m.replicaState = decodeReplicaState(tr, version);
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'FetchRequest', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeReplicaState(r: Reader, version: number): ReplicaState {
@@ -389,22 +391,6 @@ function decodeFetchPartition(r: Reader, version: number): FetchPartition {
   const lastFetchedEpoch: number = version >= 12 ? r.int32() : -1;
   const logStartOffset: bigint = version >= 5 ? r.int64() : -1n;
   const partitionMaxBytes: number = r.int32();
-  let replicaDirectoryId: string = ZERO_UUID;
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          if (version < 17) return false;
-          replicaDirectoryId = tr.uuid();
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'FetchPartition', tag);
-    });
-  }
   const m: FetchPartition = {
     partition,
     currentLeaderEpoch,
@@ -412,10 +398,29 @@ function decodeFetchPartition(r: Reader, version: number): FetchPartition {
     lastFetchedEpoch,
     logStartOffset,
     partitionMaxBytes,
-    replicaDirectoryId,
+    replicaDirectoryId: ZERO_UUID,
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeFetchPartitionTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeFetchPartitionTaggedFields(r: Reader, version: number, m: FetchPartition): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        if (version < 17) return false;
+        m.replicaDirectoryId = tr.uuid();
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'FetchPartition', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeForgottenTopic(r: Reader, version: number): ForgottenTopic {
@@ -798,33 +803,36 @@ export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
   const sessionId: number = version >= 7 ? r.int32() : 0;
   const responses: FetchableTopicResponse[] = [];
   for (let i = 0, n = (flexible ? r.compactArrayLength() : r.arrayLength()); i < n; i++) responses.push(decodeFetchableTopicResponse(r, version));
-  let nodeEndpoints: NodeEndpoint[] = [];
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          if (version < 16) return false;
-          const a: NodeEndpoint[] = [];
-          for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
-          nodeEndpoints = a;
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'FetchResponse', tag);
-    });
-  }
   const m: FetchResponse = {
     throttleTimeMs,
     errorCode,
     sessionId,
     responses,
-    nodeEndpoints,
+    nodeEndpoints: [],
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeFetchResponseTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeFetchResponseTaggedFields(r: Reader, version: number, m: FetchResponse): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        if (version < 16) return false;
+        const a: NodeEndpoint[] = [];
+        for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
+        m.nodeEndpoints = a;
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'FetchResponse', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeFetchableTopicResponse(r: Reader, version: number): FetchableTopicResponse {
@@ -850,9 +858,6 @@ function decodePartitionData(r: Reader, version: number): PartitionData {
   const highWatermark: bigint = r.int64();
   const lastStableOffset: bigint = version >= 4 ? r.int64() : -1n;
   const logStartOffset: bigint = version >= 5 ? r.int64() : -1n;
-  let divergingEpoch: EpochEndOffset = createEpochEndOffset();
-  let currentLeader: LeaderIdAndEpoch = createLeaderIdAndEpoch();
-  let snapshotId: SnapshotId = createSnapshotId();
   let abortedTransactions: AbortedTransaction[] | null;
   if (version >= 4) {
     const n = (flexible ? r.nullableCompactArrayLength() : r.nullableArrayLength());
@@ -867,43 +872,47 @@ function decodePartitionData(r: Reader, version: number): PartitionData {
   }
   const preferredReadReplica: number = version >= 11 ? r.int32() : -1;
   const records: Buffer | null = (flexible ? r.nullableCompactBytes() : r.nullableBytes());
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          divergingEpoch = decodeEpochEndOffset(tr, version);
-          break;
-        }
-        case 1: {
-          currentLeader = decodeLeaderIdAndEpoch(tr, version);
-          break;
-        }
-        case 2: {
-          snapshotId = decodeSnapshotId(tr, version);
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'PartitionData', tag);
-    });
-  }
   const m: PartitionData = {
     partitionIndex,
     errorCode,
     highWatermark,
     lastStableOffset,
     logStartOffset,
-    divergingEpoch,
-    currentLeader,
-    snapshotId,
+    divergingEpoch: createEpochEndOffset(),
+    currentLeader: createLeaderIdAndEpoch(),
+    snapshotId: createSnapshotId(),
     abortedTransactions,
     preferredReadReplica,
     records,
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodePartitionDataTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodePartitionDataTaggedFields(r: Reader, version: number, m: PartitionData): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        m.divergingEpoch = decodeEpochEndOffset(tr, version);
+        break;
+      }
+      case 1: {
+        m.currentLeader = decodeLeaderIdAndEpoch(tr, version);
+        break;
+      }
+      case 2: {
+        m.snapshotId = decodeSnapshotId(tr, version);
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'PartitionData', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeEpochEndOffset(r: Reader, version: number): EpochEndOffset {

@@ -425,31 +425,34 @@ export function decodeProduceResponse(r: Reader, version: number): ProduceRespon
   const responses: TopicProduceResponse[] = [];
   for (let i = 0, n = (flexible ? r.compactArrayLength() : r.arrayLength()); i < n; i++) responses.push(decodeTopicProduceResponse(r, version));
   const throttleTimeMs: number = version >= 1 ? r.int32() : 0;
-  let nodeEndpoints: NodeEndpoint[] = [];
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          if (version < 10) return false;
-          const a: NodeEndpoint[] = [];
-          for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
-          nodeEndpoints = a;
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'ProduceResponse', tag);
-    });
-  }
   const m: ProduceResponse = {
     responses,
     throttleTimeMs,
-    nodeEndpoints,
+    nodeEndpoints: [],
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeProduceResponseTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeProduceResponseTaggedFields(r: Reader, version: number, m: ProduceResponse): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        if (version < 10) return false;
+        const a: NodeEndpoint[] = [];
+        for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
+        m.nodeEndpoints = a;
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'ProduceResponse', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeTopicProduceResponse(r: Reader, version: number): TopicProduceResponse {
@@ -482,22 +485,6 @@ function decodePartitionProduceResponse(r: Reader, version: number): PartitionPr
     recordErrors = [];
   }
   const errorMessage: string | null = version >= 8 ? (flexible ? r.nullableCompactString() : r.nullableString()) : null;
-  let currentLeader: LeaderIdAndEpoch = createLeaderIdAndEpoch();
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          if (version < 10) return false;
-          currentLeader = decodeLeaderIdAndEpoch(tr, version);
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'PartitionProduceResponse', tag);
-    });
-  }
   const m: PartitionProduceResponse = {
     index,
     errorCode,
@@ -506,10 +493,29 @@ function decodePartitionProduceResponse(r: Reader, version: number): PartitionPr
     logStartOffset,
     recordErrors,
     errorMessage,
-    currentLeader,
+    currentLeader: createLeaderIdAndEpoch(),
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodePartitionProduceResponseTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodePartitionProduceResponseTaggedFields(r: Reader, version: number, m: PartitionProduceResponse): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        if (version < 10) return false;
+        m.currentLeader = decodeLeaderIdAndEpoch(tr, version);
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'PartitionProduceResponse', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeBatchIndexAndErrorMessage(r: Reader, version: number): BatchIndexAndErrorMessage {

@@ -310,7 +310,6 @@ export function decodeUpdateMetadataRequest(r: Reader, version: number): UpdateM
   const flexible = version >= 6;
   const controllerId: number = r.int32();
   const isKRaftController: boolean = version >= 8 ? r.boolean() : false;
-  let type: number = 0;
   const controllerEpoch: number = r.int32();
   const brokerEpoch: bigint = version >= 5 ? r.int64() : -1n;
   let ungroupedPartitionStates: UpdateMetadataPartitionState[];
@@ -331,33 +330,37 @@ export function decodeUpdateMetadataRequest(r: Reader, version: number): UpdateM
   }
   const liveBrokers: UpdateMetadataBroker[] = [];
   for (let i = 0, n = (flexible ? r.compactArrayLength() : r.arrayLength()); i < n; i++) liveBrokers.push(decodeUpdateMetadataBroker(r, version));
-  let unknownTaggedFields: RawTaggedField[] | undefined;
-  if (flexible) {
-    unknownTaggedFields = r.taggedFields((tag, tr) => {
-      switch (tag) {
-        case 0: {
-          if (version < 8) return false;
-          type = tr.int8();
-          break;
-        }
-        default:
-          return false;
-      }
-      return endTagged(tr, 'UpdateMetadataRequest', tag);
-    });
-  }
   const m: UpdateMetadataRequest = {
     controllerId,
     isKRaftController,
-    type,
+    type: 0,
     controllerEpoch,
     brokerEpoch,
     ungroupedPartitionStates,
     topicStates,
     liveBrokers,
   };
-  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
+  if (flexible) {
+    if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+    else decodeUpdateMetadataRequestTaggedFields(r, version, m);
+  }
   return m;
+}
+
+function decodeUpdateMetadataRequestTaggedFields(r: Reader, version: number, m: UpdateMetadataRequest): void {
+  const unknownTaggedFields = r.taggedFields((tag, tr) => {
+    switch (tag) {
+      case 0: {
+        if (version < 8) return false;
+        m.type = tr.int8();
+        break;
+      }
+      default:
+        return false;
+    }
+    return endTagged(tr, 'UpdateMetadataRequest', tag);
+  });
+  if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
 }
 
 function decodeUpdateMetadataTopicState(r: Reader, version: number): UpdateMetadataTopicState {

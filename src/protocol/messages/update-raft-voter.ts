@@ -232,11 +232,21 @@ export function decodeUpdateRaftVoterResponse(r: Reader, version: number): Updat
   if (version < 0 || version > 0) throw unsupportedVersion('UpdateRaftVoterResponse', version, 0, 0);
   const throttleTimeMs: number = r.int32();
   const errorCode: number = r.int16();
-  let currentLeader: CurrentLeader = createCurrentLeader();
+  const m: UpdateRaftVoterResponse = {
+    throttleTimeMs,
+    errorCode,
+    currentLeader: createCurrentLeader(),
+  };
+  if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+  else decodeUpdateRaftVoterResponseTaggedFields(r, version, m);
+  return m;
+}
+
+function decodeUpdateRaftVoterResponseTaggedFields(r: Reader, version: number, m: UpdateRaftVoterResponse): void {
   const unknownTaggedFields = r.taggedFields((tag, tr) => {
     switch (tag) {
       case 0: {
-        currentLeader = decodeCurrentLeader(tr, version);
+        m.currentLeader = decodeCurrentLeader(tr, version);
         break;
       }
       default:
@@ -244,13 +254,7 @@ export function decodeUpdateRaftVoterResponse(r: Reader, version: number): Updat
     }
     return endTagged(tr, 'UpdateRaftVoterResponse', tag);
   });
-  const m: UpdateRaftVoterResponse = {
-    throttleTimeMs,
-    errorCode,
-    currentLeader,
-  };
   if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
-  return m;
 }
 
 function decodeCurrentLeader(r: Reader, version: number): CurrentLeader {

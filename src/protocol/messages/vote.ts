@@ -313,14 +313,24 @@ export function decodeVoteResponse(r: Reader, version: number): VoteResponse {
   const errorCode: number = r.int16();
   const topics: VoteResponseTopicData[] = [];
   for (let i = 0, n = r.compactArrayLength(); i < n; i++) topics.push(decodeVoteResponseTopicData(r, version));
-  let nodeEndpoints: NodeEndpoint[] = [];
+  const m: VoteResponse = {
+    errorCode,
+    topics,
+    nodeEndpoints: [],
+  };
+  if (r.offset < r.end && r.buf[r.offset] === 0) r.offset++;
+  else decodeVoteResponseTaggedFields(r, version, m);
+  return m;
+}
+
+function decodeVoteResponseTaggedFields(r: Reader, version: number, m: VoteResponse): void {
   const unknownTaggedFields = r.taggedFields((tag, tr) => {
     switch (tag) {
       case 0: {
         if (version < 1) return false;
         const a: NodeEndpoint[] = [];
         for (let i = 0, n = tr.compactArrayLength(); i < n; i++) a.push(decodeNodeEndpoint(tr, version));
-        nodeEndpoints = a;
+        m.nodeEndpoints = a;
         break;
       }
       default:
@@ -328,13 +338,7 @@ export function decodeVoteResponse(r: Reader, version: number): VoteResponse {
     }
     return endTagged(tr, 'VoteResponse', tag);
   });
-  const m: VoteResponse = {
-    errorCode,
-    topics,
-    nodeEndpoints,
-  };
   if (unknownTaggedFields !== undefined) m.unknownTaggedFields = unknownTaggedFields;
-  return m;
 }
 
 function decodeVoteResponseTopicData(r: Reader, version: number): VoteResponseTopicData {
