@@ -15,7 +15,10 @@ export const MESSAGES_DIR = 'src/protocol/messages';
 /** Reads every spec in `<specsDir>/messages`, in file-name order (never directory order). */
 export async function loadMessages(specsDir: string): Promise<MessageModel[]> {
   const dir = path.join(specsDir, 'messages');
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  const entries = await readdir(dir).catch((err: unknown) => {
+    throw new Error(`cannot read the message specs in ${dir} (pass --specs DIR)`, { cause: err });
+  });
+  const files = entries.filter((f) => f.endsWith('.json')).sort();
   if (files.length === 0) throw new Error(`no message specs in ${dir}`);
   const models: MessageModel[] = [];
   for (const file of files) {
