@@ -27,7 +27,8 @@ export class Writer {
   ensure(n: number): void {
     const needed = this.offset + n;
     if (needed <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    // At least 64: doubling a zero-sized buffer (new Writer(0)) would never grow it.
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < needed) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.offset);
@@ -152,7 +153,11 @@ export class Writer {
 
   /** Zig-zag varlong from a safe integer (record timestamp deltas). */
   varlongNumber(v: number): this {
-    if (Number.isSafeInteger(v) && v >= INT32_MIN && v <= INT32_MAX) {
+    if (!Number.isSafeInteger(v)) {
+      // BigInt() of a fraction or NaN throws RangeError; callers expect only ProtocolError.
+      throw new ProtocolError('invalid-value', `varlong: ${v} is not a safe integer`);
+    }
+    if (v >= INT32_MIN && v <= INT32_MAX) {
       return this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
     }
     return this.varlong(BigInt(v));
