@@ -7,6 +7,7 @@ import type {
   AuctionEvent,
   Bid,
   BidEvent,
+  NexmarkEvent,
   Person,
   PersonEvent,
 } from '../../src/stream/nexmark/index.js';
@@ -82,4 +83,19 @@ export function bid(
       ...fields,
     },
   };
+}
+
+/** A batch source over an array of events, for code that reads from a generator. */
+export class ArraySource {
+  private next = 0;
+
+  constructor(private readonly events: readonly NexmarkEvent[]) {}
+
+  nextBatch(out: NexmarkEvent[], max: number): number {
+    const count = Math.min(max, this.events.length - this.next);
+    for (let i = 0; i < count; i++) out[i] = this.events[this.next + i]!;
+    out.length = count;
+    this.next += count;
+    return count;
+  }
 }

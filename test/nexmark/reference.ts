@@ -4,23 +4,19 @@
  * as the SQL files in `../shared/nexmark/queries` define them. Every window fires at the end of
  * the input.
  *
- * Output rows are named after each query's SELECT list, in its order; windowed queries (q5, q7,
- * q8, q11) add `window_start` and `window_end` (for q7, the tumbling window whose maximum the bid
- * matched; for q11, the session). TIMESTAMPs are epoch-ms numbers; q1's DECIMAL(23, 3) price is
- * a number with at most three decimals. Rows come in no particular order: compare them with
- * {@link diffRows} or {@link canonicalRows}.
+ * Output rows have the columns of `QUERY_COLUMNS` (src/stream/nexmark/queries.ts): the SELECT
+ * list, plus `window_start` and `window_end` for the windowed queries (q5, q7, q8, q11).
+ * TIMESTAMPs are epoch-ms numbers; q1's DECIMAL(23, 3) price is a number with at most three
+ * decimals. Rows come in no particular order: compare them with {@link diffRows} or
+ * {@link canonicalRows}.
  *
  * Exactness: Flink drops a record that arrives behind the watermark (`dateTime - 4 s`, the
  * maximum seen so far minus four seconds). The computations reject input in which some event is
  * more than four seconds older than an event before it, so that nothing would have been late;
  * generated events are in time order.
  */
-import type { Auction, Bid, NexmarkEvent, Person } from '../../src/stream/nexmark/index.js';
+import type { Auction, Bid, NexmarkEvent, NexmarkQuery, Person } from '../../src/stream/nexmark/index.js';
 import { eventTime } from '../../src/stream/nexmark/index.js';
-
-/** The queries with a reference computation. */
-export const QUERY_NAMES = ['q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q11'] as const;
-export type QueryName = (typeof QUERY_NAMES)[number];
 
 /** One output row: column name → number or string. */
 export type Row = Readonly<Record<string, number | string>>;
@@ -292,7 +288,7 @@ export function q11(events: readonly NexmarkEvent[]): Q11Row[] {
 }
 
 /** Every reference computation by query name. */
-export const referenceQueries: Readonly<Record<QueryName, (events: readonly NexmarkEvent[]) => Row[]>> = {
+export const referenceQueries: Readonly<Record<NexmarkQuery, (events: readonly NexmarkEvent[]) => Row[]>> = {
   q0,
   q1,
   q2,

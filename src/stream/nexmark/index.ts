@@ -14,3 +14,5 @@ export {
   generateEvents,
 } from './generator.js';
 export { eventToJson, eventsToJsonLines } from './json.js';
+export type { NexmarkQuery } from './queries.js';
+export { NEXMARK_QUERIES, QUERY_COLUMNS, isNexmarkQuery } from './queries.js';
