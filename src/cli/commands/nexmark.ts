@@ -32,10 +32,10 @@ const EVENT_FLAGS = {
   rate: { type: 'string' },
 } as const;
 
-const EVENT_FLAGS_USAGE = `  --events N   how many events (required), 0 to ${MAX_EVENTS}
-  --seed S     seed, 0 to 4294967295 (default 0)
-  --rate R     events per second of event time, 1 to ${MAX_RATE} (default ${DEFAULT_RATE});
-               event n happens at a fixed base time + n * 1e6 / R µs`;
+const EVENT_FLAGS_USAGE = `    --events N   how many events (required), 0 to ${MAX_EVENTS}
+    --seed S     seed, 0 to 4294967295 (default 0)
+    --rate R     events per second of event time, 1 to ${MAX_RATE} (default ${DEFAULT_RATE});
+                 event n happens at a fixed base time + n * 1e6 / R µs`;
 
 /** The event stream selected by `--events`, `--seed` and `--rate`. */
 interface EventSelection {
@@ -112,7 +112,7 @@ const generate: Subcommand = {
     with the field names of Nexmark's datagen table and times as epoch-ms integers. The same N,
     S and R always give the same bytes. FILE is replaced atomically when the events are written.
 ${EVENT_FLAGS_USAGE}
-  --out FILE   where to write (required)
+    --out FILE   where to write (required)
 `,
   async run(args) {
     const { values } = parseFlags(() =>

@@ -225,4 +225,4 @@ describe('NexmarkGenerator', () => {
   });
 });
 
-const GOLDEN_SHA256 = '8f1fc8514b9624bcf7746bcfeb37fc0367bab22146eccbf226b10a0476d6b88c';
+const GOLDEN_SHA256 = 'e3e7505e2b28b929eec7d790e92d9a99358394788c21f36c26b027de1fda606b';

@@ -62,27 +62,42 @@ export const POOL_OFFSETS = 1 << 16;
 const tableRandom = new EventRandom(0x6e65786d);
 tableRandom.reset(0);
 
-function letter(): string {
-  return String.fromCharCode(97 + tableRandom.nextInt(26));
+const A = 0x61;
+const SPACE = 0x20;
+const UNDERSCORE = 0x5f;
+
+/** `length` random lower-case letters, with `space` one time in 13 when given. */
+function randomText(length: number, space?: number): string {
+  const codes = new Array<number>(length);
+  for (let i = 0; i < length; i++) {
+    codes[i] = space !== undefined && tableRandom.nextInt(13) === 0 ? space : A + tableRandom.nextInt(26);
+  }
+  // Built in chunks: an argument list of 64K would be close to the engine's limit.
+  let text = '';
+  for (let i = 0; i < length; i += 8192) text += String.fromCharCode(...codes.slice(i, i + 8192));
+  return text;
 }
 
-function randomText(length: number, space: string): string {
-  const chars: string[] = [];
-  for (let i = 0; i < length; i++) chars.push(tableRandom.nextInt(13) === 0 ? space : letter());
-  return chars.join('');
+/** A short random word for URLs: letters, with `_` one time in 13. */
+function randomWord(length: number): string {
+  let word = '';
+  for (let i = 0; i < length; i++) {
+    word += String.fromCharCode(tableRandom.nextInt(13) === 0 ? UNDERSCORE : A + tableRandom.nextInt(26));
+  }
+  return word;
 }
 
 /**
  * Lower-case letters with a space one time in 13: item names, descriptions and e-mail parts are
  * slices of it (at most 99 characters long), trimmed.
  */
-export const TEXT_POOL: string = randomText(POOL_OFFSETS + 128, ' ');
+export const TEXT_POOL: string = randomText(POOL_OFFSETS + 128, SPACE);
 
 /** Lower-case letters only: every `extra` is a slice of it (at most 600 characters long). */
-export const LETTER_POOL: string = Array.from({ length: POOL_OFFSETS + 600 }, letter).join('');
+export const LETTER_POOL: string = randomText(POOL_OFFSETS + 600);
 
 function url(): string {
-  const part = (): string => randomText(3 + tableRandom.nextInt(2), '_');
+  const part = (): string => randomWord(3 + tableRandom.nextInt(2));
   return `https://www.nexmark.com/${part()}/${part()}/${part()}/item.htm?query=1`;
 }
 
@@ -98,10 +113,14 @@ export const CHANNEL_URLS: readonly string[] = Array.from({ length: CHANNEL_COUN
   return tableRandom.nextInt(10) > 0 ? `${base}&channel_id=${reverseBits(i)}` : base;
 });
 
+/** The low 31 bits of `i` in reverse order. */
 function reverseBits(i: number): number {
-  let r = 0;
-  for (let bit = 0; bit < 31; bit++) r = r * 2 + ((i >>> bit) & 1);
-  return r;
+  let r = ((i >>> 1) & 0x55555555) | ((i & 0x55555555) << 1);
+  r = ((r >>> 2) & 0x33333333) | ((r & 0x33333333) << 2);
+  r = ((r >>> 4) & 0x0f0f0f0f) | ((r & 0x0f0f0f0f) << 4);
+  r = ((r >>> 8) & 0x00ff00ff) | ((r & 0x00ff00ff) << 8);
+  r = (r >>> 16) | (r << 16);
+  return (r >>> 1) & 0x7fffffff;
 }
 
 /**
