@@ -60,7 +60,8 @@ function integerFlag(name: string, text: string | undefined, min: number, max: n
 
 function eventSelection(values: { events?: string; seed?: string; rate?: string }): EventSelection {
   const events = integerFlag('events', values.events, 0, MAX_EVENTS);
-  if (events === undefined) throw new UsageError('--events is required (how many events, 0 to 1e12)');
+  if (events === undefined)
+    throw new UsageError(`--events is required (how many events, 0 to ${MAX_EVENTS})`);
   return {
     events,
     seed: integerFlag('seed', values.seed, 0, 0xffffffff) ?? 0,
