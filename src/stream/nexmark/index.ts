@@ -13,6 +13,6 @@ export {
   NexmarkGenerator,
   generateEvents,
 } from './generator.js';
-export { eventToJson, eventsToJsonLines } from './json.js';
+export { JsonLinesEncoder, eventToJson, eventsToJsonLines } from './json.js';
 export type { NexmarkQuery } from './queries.js';
 export { NEXMARK_QUERIES, QUERY_COLUMNS, isNexmarkQuery } from './queries.js';
