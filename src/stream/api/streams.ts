@@ -21,6 +21,8 @@ import type {
 } from '../operators/process-function.js';
 import { processOperator } from '../operators/process.js';
 import { sinkOperator } from '../operators/sink.js';
+import { timestampsWatermarksOperator } from '../operators/timestamps-watermarks.js';
+import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 import type { StateSpec } from '../state/state.js';
 import type { Aggregator } from '../windows/aggregator.js';
 import type { StreamEnvironment } from './environment.js';
@@ -149,6 +151,30 @@ export class DataStream<T> {
    */
   process<O>(fn: ProcessFunction<T, O>, options?: NodeOptions): DataStream<O> {
     return this.apply(processOperator, { fn: fn }, options, 'process');
+  }
+
+  /**
+   * Re-stamps records with event time (`timestamps`, or keep the current ones) and replaces the
+   * stream's watermarks with the strategy's. Prefer stamping at the source.
+   *
+   * @example
+   * ```ts
+   * parsed.assignTimestampsAndWatermarks({ timestamps: (e) => e.time, watermarks: boundedOutOfOrderness('2s') });
+   * ```
+   */
+  assignTimestampsAndWatermarks(
+    spec: { readonly timestamps?: (value: T) => number; readonly watermarks: WatermarkStrategy<T> },
+    options?: NodeOptions,
+  ): DataStream<T> {
+    return this.apply(
+      timestampsWatermarksOperator,
+      {
+        extract: spec.timestamps as ((v: unknown) => number) | undefined,
+        strategy: spec.watermarks,
+      },
+      options,
+      'timestamps-watermarks',
+    );
   }
 
   /**

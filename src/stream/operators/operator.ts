@@ -38,6 +38,11 @@ export interface OperatorContext<O = unknown> {
   requestProcessingTime(time: number): void;
   /** Makes the runtime await `promise` before pushing the next batch (backpressure for I/O). */
   awaitBeforeNextBatch(promise: Promise<unknown>): void;
+  /**
+   * Sends a watermark downstream; only for operators with `ownWatermarks` (they replace the
+   * input's watermarks with their own). Watermarks that do not advance are ignored.
+   */
+  emitWatermark(time: number): void;
   /** Counts a record dropped by the operator (late data without a side output …) in its metrics. */
   countDropped(n: number): void;
 }
@@ -59,6 +64,11 @@ export interface OperatorContext<O = unknown> {
  */
 export abstract class Operator<I = unknown, O = unknown> {
   protected readonly out: Output<O>;
+  /**
+   * True when the operator generates its own watermarks (`ctx.emitWatermark`) instead of the
+   * runtime forwarding the input's; the input's end (+∞) is still forwarded.
+   */
+  readonly ownWatermarks: boolean = false;
 
   constructor(protected readonly ctx: OperatorContext<O>) {
     this.out = ctx.output;

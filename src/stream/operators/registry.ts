@@ -9,6 +9,7 @@ import { keyedReduceOperator } from './keyed-reduce.js';
 import { mapOperator } from './map.js';
 import { processOperator } from './process.js';
 import { sinkOperator } from './sink.js';
+import { timestampsWatermarksOperator } from './timestamps-watermarks.js';
 
 /** Builds the registry; a kind registered twice is a programming error. */
 function register(
@@ -37,4 +38,5 @@ export const operatorRegistry: ReadonlyMap<string, OperatorDefinition<never>> = 
   keyedReduceOperator,
   keyedAggregateOperator,
   sinkOperator,
+  timestampsWatermarksOperator,
 ] as ReadonlyArray<OperatorDefinition<never>>);

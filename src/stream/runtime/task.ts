@@ -43,6 +43,8 @@ export class Task implements ChannelReceiver, OperatorContext, ProcessingTimeTar
   private timerService: KeyedTimerService | undefined;
 
   watermark = MIN_WATERMARK;
+  /** The last watermark sent downstream. */
+  outputWatermark = MIN_WATERMARK;
   recordsIn = 0;
   dropped = 0;
   requestedProcessingTime = Infinity;
@@ -180,7 +182,14 @@ export class Task implements ChannelReceiver, OperatorContext, ProcessingTimeTar
       this.watermark = min;
       this.idleForwarded = false;
       this.operator.onWatermark(min);
-      this.broadcast({ kind: 'watermark', time: min });
+      if (!this.operator.ownWatermarks || min === Infinity) this.emitWatermark(min);
+    }
+  }
+
+  emitWatermark(time: number): void {
+    if (time > this.outputWatermark) {
+      this.outputWatermark = time;
+      this.broadcast({ kind: 'watermark', time });
     }
   }
 
