@@ -25,7 +25,9 @@ import { timestampsWatermarksOperator } from '../operators/timestamps-watermarks
 import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 import type { StateSpec } from '../state/state.js';
 import type { Aggregator } from '../windows/aggregator.js';
+import type { WindowAssigner } from '../windows/assigners.js';
 import type { StreamEnvironment } from './environment.js';
+import { WindowedStream } from './windowed-stream.js';
 import type { NodeOptions } from './options.js';
 
 /** One upstream output a stream reads: a node's main output or one of its side outputs. */
@@ -175,6 +177,18 @@ export class DataStream<T> {
       options,
       'timestamps-watermarks',
     );
+  }
+
+  /**
+   * Windows over the whole stream (not keyed; one instance): the window functions see key 0.
+   *
+   * @example
+   * ```ts
+   * bids.windowAll(tumbling('10s')).aggregate(max((b) => b.price));
+   * ```
+   */
+  windowAll(assigner: WindowAssigner): WindowedStream<T, 0> {
+    return this.keyBy(() => 0 as const).window(assigner);
   }
 
   /**
@@ -333,6 +347,18 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
       options,
       'keyed-aggregate',
     );
+  }
+
+  /**
+   * Groups each key's records into windows.
+   *
+   * @example
+   * ```ts
+   * clicks.keyBy((c) => c.user).window(sliding('30s', '5s')).aggregate(count());
+   * ```
+   */
+  window(assigner: WindowAssigner): WindowedStream<T, K> {
+    return new WindowedStream(this, assigner);
   }
 
   /**

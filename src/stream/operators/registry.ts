@@ -10,6 +10,10 @@ import { mapOperator } from './map.js';
 import { processOperator } from './process.js';
 import { sinkOperator } from './sink.js';
 import { timestampsWatermarksOperator } from './timestamps-watermarks.js';
+import { countWindowOperator } from '../windows/count-window.js';
+import { generalWindowOperator } from '../windows/general-window.js';
+import { sessionWindowOperator } from '../windows/session-window.js';
+import { slicingWindowOperator } from '../windows/slicing-window.js';
 
 /** Builds the registry; a kind registered twice is a programming error. */
 function register(
@@ -39,4 +43,8 @@ export const operatorRegistry: ReadonlyMap<string, OperatorDefinition<never>> = 
   keyedAggregateOperator,
   sinkOperator,
   timestampsWatermarksOperator,
+  slicingWindowOperator,
+  sessionWindowOperator,
+  generalWindowOperator,
+  countWindowOperator,
 ] as ReadonlyArray<OperatorDefinition<never>>);
