@@ -49,6 +49,7 @@ export class MemoryStateBackend implements KeyedStateBackend {
   private readonly tables = new Map<string, Table>();
   /** Restored states not (yet) claimed by a `getState` call; kept so they survive the next snapshot. */
   private readonly pending = new Map<string, StateTableSnapshot>();
+  private owns: (keyGroup: number) => boolean = () => true;
 
   constructor(
     private readonly keyGroups: number,
@@ -71,7 +72,7 @@ export class MemoryStateBackend implements KeyedStateBackend {
     const restored = this.pending.get(name);
     if (restored !== undefined) {
       this.pending.delete(name);
-      this.load(name, table, restored, () => true);
+      this.load(name, table, restored, this.owns);
     }
     return table.handle as H;
   }
@@ -161,6 +162,7 @@ export class MemoryStateBackend implements KeyedStateBackend {
     if (format !== 1) {
       throw configError(`keyed state snapshot format ${String(format)} is not supported (expected 1)`);
     }
+    this.owns = owns;
     for (const [name, snap] of Object.entries(snapshot.states)) {
       const table = this.tables.get(name);
       if (table === undefined) this.pending.set(name, snap);
