@@ -114,6 +114,10 @@ export { dataGenerator, type DataGeneratorOptions } from './connectors/data-gene
 export { blackholeSink, type BlackholeSink } from './connectors/blackhole-sink.js';
 export { CollectSink, collectSink } from './connectors/collect-sink.js';
 export { printSink, type PrintOptions } from './connectors/print-sink.js';
+export { jsonLinesSink, type JsonLinesSinkOptions } from './connectors/json-lines-sink.js';
+export { jsonLinesSource, type JsonLinesSourceOptions } from './connectors/json-lines-source.js';
+export { csvSource, parseCsvRecord, type CsvSourceOptions } from './connectors/csv-source.js';
+export type { FileSourceOptions } from './connectors/file-reader.js';
 
 // Checkpoints
 export { FileCheckpointStorage, type FileCheckpointStorageOptions } from './checkpoint/file-storage.js';

@@ -112,7 +112,7 @@ export class TestInput<T> {
 export class TestDriver {
   readonly clock: ManualClock;
   readonly env: StreamEnvironment;
-  private readonly inputs: Array<TestInput<unknown>> = [];
+  private readonly inputs: Array<{ attach(task: SourceTask): void; end(): unknown }> = [];
   private runtimeInstance: JobRuntime | undefined;
   private nextCheckpointId = 1;
 
@@ -134,7 +134,7 @@ export class TestDriver {
       watermarks: options.watermarks ?? noWatermarks<T>(),
     });
     const input = new TestInput(stream);
-    this.inputs.push(input as TestInput<unknown>);
+    this.inputs.push(input);
     return input;
   }
 
