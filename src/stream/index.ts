@@ -10,6 +10,8 @@ export type {
 } from './api/environment.js';
 export { ConnectedKeyedStreams, DataStream, KeyedStream } from './api/streams.js';
 export { WindowedStream } from './api/windowed-stream.js';
+export { IntervalJoin, IntervalJoinBuilder, WindowJoin } from './api/joins.js';
+export type { JoinContext } from './joins/interval-join.js';
 export type { NodeOptions } from './api/options.js';
 export type { JobExecution, JobResult } from './runtime/executor.js';
 export type {
@@ -22,7 +24,13 @@ export type {
 } from './runtime/metrics.js';
 
 // Core types
-export { toMillis, type Duration, type DurationUnit } from './core/duration.js';
+export {
+  toMillis,
+  toSignedMillis,
+  type Duration,
+  type DurationUnit,
+  type SignedDuration,
+} from './core/duration.js';
 export { StreamError, StreamErrorCode } from './core/errors.js';
 export { DEFAULT_KEY_GROUPS, hashKey, keyGroupOf, type Key, type KeySelector } from './core/key.js';
 export { OutputTag } from './core/output-tag.js';

@@ -23,11 +23,14 @@ import { processOperator } from '../operators/process.js';
 import { sinkOperator } from '../operators/sink.js';
 import { timestampsWatermarksOperator } from '../operators/timestamps-watermarks.js';
 import type { WatermarkStrategy } from '../time/watermark-strategy.js';
-import type { StateSpec } from '../state/state.js';
+import type { StateOptions, StateSpec } from '../state/state.js';
+import { regularJoinOperator } from '../joins/regular-join.js';
+import { tableJoinOperator } from '../joins/table-join.js';
 import type { Aggregator } from '../windows/aggregator.js';
 import type { WindowAssigner } from '../windows/assigners.js';
 import type { StreamEnvironment } from './environment.js';
 import { WindowedStream } from './windowed-stream.js';
+import { IntervalJoinBuilder, twoInput, WindowJoin } from './joins.js';
 import type { NodeOptions } from './options.js';
 
 /** One upstream output a stream reads: a node's main output or one of its side outputs. */
@@ -85,6 +88,11 @@ export class DataStream<T> {
   name(name: string): this {
     this.single('name()').name = name;
     return this;
+  }
+
+  /** @internal The stream of a node's main output. */
+  derive<O>(node: StreamNode): DataStream<O> {
+    return new DataStream<O>(this.env, [{ node, tag: undefined }]);
   }
 
   /** @internal Adds a one-input operator reading this stream. */
@@ -359,6 +367,115 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
    */
   window(assigner: WindowAssigner): WindowedStream<T, K> {
     return new WindowedStream(this, assigner);
+  }
+
+  /**
+   * An event-time interval join with another keyed stream: set the bounds with `between`.
+   *
+   * @example
+   * ```ts
+   * clicks.keyBy((c) => c.user).intervalJoin(views.keyBy((v) => v.user)).between('-1m', '0s').join((c, v) => ({ c, v }));
+   * ```
+   */
+  intervalJoin<U>(other: KeyedStream<U, K>): IntervalJoinBuilder<T, U, K> {
+    return new IntervalJoinBuilder(this, other);
+  }
+
+  /**
+   * A window join with another keyed stream: records of a key in the same window pair up.
+   *
+   * @example
+   * ```ts
+   * people.keyBy((p) => p.id).windowJoin(auctions.keyBy((a) => a.seller), tumbling('10s')).apply((p, a) => ({ p, a }));
+   * ```
+   */
+  windowJoin<U>(other: KeyedStream<U, K>, assigner: WindowAssigner): WindowJoin<T, U, K> {
+    return new WindowJoin(this, other, assigner);
+  }
+
+  /**
+   * A regular (unbounded) inner join: every pair of records with the same key, whenever they
+   * arrive. Both sides are kept in state; bound it with `ttl`.
+   *
+   * @example
+   * ```ts
+   * auctions.keyBy((a) => a.seller).join(people.keyBy((p) => p.id), (a, p) => ({ name: p.name, id: a.id }));
+   * ```
+   */
+  join<U, O>(
+    other: KeyedStream<U, K>,
+    fn: (left: T, right: U) => O,
+    options?: NodeOptions & { readonly ttl?: StateOptions['ttl'] },
+  ): DataStream<O> {
+    const join = (l: unknown, r: unknown, out: Collector<unknown>): void => {
+      out.collect(fn(l as T, r as U));
+    };
+    return twoInput(
+      this,
+      other,
+      regularJoinOperator,
+      {
+        leftKey: this.keyFn,
+        rightKey: other.keyFn,
+        join,
+        ttl: options?.ttl,
+      },
+      options,
+      'regular-join',
+    );
+  }
+
+  /**
+   * Joins each record with the latest value of its key in `table` (a changelog stream), by
+   * arrival order; `kind: 'left'` keeps records without a value (joined with undefined).
+   *
+   * @example
+   * ```ts
+   * orders.keyBy((o) => o.product).joinLatest(prices.keyBy((p) => p.product), (o, p) => ({ ...o, price: p.price }));
+   * ```
+   */
+  joinLatest<U, O>(
+    table: KeyedStream<U, K>,
+    fn: (record: T, latest: U) => O,
+    options?: NodeOptions & {
+      readonly kind?: 'inner';
+      readonly ttl?: StateOptions['ttl'];
+      readonly isDelete?: (value: U) => boolean;
+    },
+  ): DataStream<O>;
+  joinLatest<U, O>(
+    table: KeyedStream<U, K>,
+    fn: (record: T, latest: U | undefined) => O,
+    options: NodeOptions & {
+      readonly kind: 'left';
+      readonly ttl?: StateOptions['ttl'];
+      readonly isDelete?: (value: U) => boolean;
+    },
+  ): DataStream<O>;
+  joinLatest<U, O>(
+    table: KeyedStream<U, K>,
+    fn: (record: T, latest: U) => O,
+    options?: NodeOptions & {
+      readonly kind?: 'inner' | 'left';
+      readonly ttl?: StateOptions['ttl'];
+      readonly isDelete?: (value: U) => boolean;
+    },
+  ): DataStream<O> {
+    return twoInput(
+      this,
+      table,
+      tableJoinOperator,
+      {
+        streamKey: this.keyFn,
+        tableKey: table.keyFn,
+        join: fn as never,
+        kind: options?.kind ?? 'inner',
+        isDelete: options?.isDelete as ((v: unknown) => boolean) | undefined,
+        ttl: options?.ttl,
+      },
+      options,
+      'table-join',
+    );
   }
 
   /**

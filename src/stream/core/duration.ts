@@ -43,3 +43,24 @@ export function toPositiveMillis(duration: Duration, field: string): number {
   if (ms <= 0) throw configError(`${field}: ${String(duration)} must be greater than zero`);
   return ms;
 }
+
+/** A {@link Duration} that may be negative: `-5s`, `-500`. */
+export type SignedDuration = Duration | `-${number}${DurationUnit}`;
+
+/**
+ * Converts a {@link SignedDuration} to whole milliseconds.
+ *
+ * @example
+ * ```ts
+ * toSignedMillis('-5s', 'lower bound'); // -5000
+ * ```
+ */
+export function toSignedMillis(duration: SignedDuration, field: string): number {
+  if (typeof duration === 'number') {
+    if (!Number.isFinite(duration)) throw configError(`${field}: ${duration} must be a finite duration`);
+    return Math.round(duration);
+  }
+  return duration.startsWith('-')
+    ? -toMillis(duration.slice(1) as Duration, field)
+    : toMillis(duration as Duration, field);
+}

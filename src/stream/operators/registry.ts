@@ -11,6 +11,9 @@ import { processOperator } from './process.js';
 import { sinkOperator } from './sink.js';
 import { timestampsWatermarksOperator } from './timestamps-watermarks.js';
 import { countWindowOperator } from '../windows/count-window.js';
+import { intervalJoinOperator } from '../joins/interval-join.js';
+import { regularJoinOperator } from '../joins/regular-join.js';
+import { tableJoinOperator } from '../joins/table-join.js';
 import { generalWindowOperator } from '../windows/general-window.js';
 import { sessionWindowOperator } from '../windows/session-window.js';
 import { slicingWindowOperator } from '../windows/slicing-window.js';
@@ -47,4 +50,7 @@ export const operatorRegistry: ReadonlyMap<string, OperatorDefinition<never>> = 
   sessionWindowOperator,
   generalWindowOperator,
   countWindowOperator,
+  intervalJoinOperator,
+  regularJoinOperator,
+  tableJoinOperator,
 ] as ReadonlyArray<OperatorDefinition<never>>);
