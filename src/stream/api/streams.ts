@@ -288,19 +288,18 @@ export class DataStream<T> {
  * ```
  */
 export class KeyedStream<T, K extends Key> extends DataStream<T> {
-  /** @internal */
-  constructor(
-    env: StreamEnvironment,
-    outlets: readonly Outlet[],
-    /** The key of a record. */
-    readonly key: KeySelector<T, K>,
-  ) {
-    super(env, outlets);
-  }
+  /** @internal The key selector, typed loosely so that streams stay covariant in `T`. */
+  readonly keyFn: (value: unknown) => Key;
 
   /** @internal */
-  get keyFn(): (value: unknown) => Key {
-    return this.key as (value: unknown) => Key;
+  constructor(env: StreamEnvironment, outlets: readonly Outlet[], key: KeySelector<T, K>) {
+    super(env, outlets);
+    this.keyFn = key as (value: unknown) => Key;
+  }
+
+  /** The key of a record. */
+  keyOf(value: T): K {
+    return this.keyFn(value) as K;
   }
 
   /**
