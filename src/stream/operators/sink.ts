@@ -30,6 +30,8 @@ export class SinkOperator extends Operator {
   private restored: SinkSnapshot | undefined;
   private preparing: Promise<void> | undefined;
   private inputEnded = false;
+  /** The first checkpoint taken after the input ended: it holds everything the sink will get. */
+  private finalCheckpoint = Infinity;
   private finished = false;
 
   constructor(
@@ -69,6 +71,7 @@ export class SinkOperator extends Operator {
 
   override onCheckpoint(checkpointId: number): unknown {
     const writer = this.writer!;
+    if (this.inputEnded && checkpointId < this.finalCheckpoint) this.finalCheckpoint = checkpointId;
     const prepared = writer.prepareCommit?.(checkpointId);
     if (prepared !== undefined && prepared.committables.length > 0) {
       this.pending.push({ checkpointId, committables: prepared.committables });
@@ -94,7 +97,7 @@ export class SinkOperator extends Operator {
       await this.sink.commit?.(this.pending[0]!.committables);
       this.pending.shift();
     }
-    if (this.inputEnded && !this.finished) {
+    if (checkpointId >= this.finalCheckpoint && !this.finished) {
       this.finished = true;
       await this.sink.finish?.();
     }
