@@ -1,7 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Aggregator } from './aggregator.js';
-import { avg, combine, count, distinctCount, max, min, reducing, sum, toList, topN } from './aggregators.js';
+import {
+  argMax,
+  argMin,
+  avg,
+  combine,
+  count,
+  distinctCount,
+  max,
+  min,
+  reducing,
+  sum,
+  toList,
+  topN,
+} from './aggregators.js';
 
 function run<T, A, R>(agg: Aggregator<T, A, R>, values: readonly T[]): R {
   let acc = agg.create();
@@ -41,6 +54,9 @@ describe('built-in aggregators', () => {
       ),
     ).toBe(24);
     expect(run(combine({ n: count<number>(), total: sum(id) }), xs)).toEqual({ n: 5, total: 21 });
+    expect(run(argMax(id), [3, 9, 1, 9])).toEqual([9, 9]);
+    expect(run(argMin(id), [3, 1, 9, 1])).toEqual([1, 1]);
+    expect(run(argMax(id), [])).toEqual([]);
   });
 
   it('topN keeps the earlier of tied records', () => {

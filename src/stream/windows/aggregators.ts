@@ -142,6 +142,60 @@ export function topN<T>(
   };
 }
 
+/** The accumulator of {@link argMax} and {@link argMin}. */
+export interface ExtremeRecords<T> {
+  best: number;
+  items: T[];
+}
+
+function extreme<T>(field: (value: T) => number, sign: 1 | -1): Aggregator<T, ExtremeRecords<T>, T[]> {
+  const add = (acc: ExtremeRecords<T>, v: T): ExtremeRecords<T> => {
+    const f = sign * field(v);
+    if (f > acc.best) {
+      acc.best = f;
+      acc.items = [v];
+    } else if (f === acc.best) acc.items.push(v);
+    return acc;
+  };
+  return {
+    create: () => ({ best: -Infinity, items: [] }),
+    add,
+    merge: (a, b) => {
+      if (b.best > a.best) {
+        a.best = b.best;
+        a.items = b.items.slice();
+      } else if (b.best === a.best) for (const v of b.items) a.items.push(v);
+      return a;
+    },
+    result: (acc) => acc.items.slice(),
+  };
+}
+
+/**
+ * Every record with the largest value of a field (all of them when tied), in arrival order.
+ *
+ * @example
+ * ```ts
+ * // The highest bids of each 10-second window, ties included (Nexmark q7).
+ * bids.windowAll(tumbling('10s')).aggregate(argMax((b: Bid) => b.price), (_k, w, top) => ({ w, top }));
+ * ```
+ */
+export function argMax<T>(field: (value: T) => number): Aggregator<T, ExtremeRecords<T>, T[]> {
+  return extreme(field, 1);
+}
+
+/**
+ * Every record with the smallest value of a field (all of them when tied).
+ *
+ * @example
+ * ```ts
+ * quotes.keyBy((q) => q.symbol).window(tumbling('1m')).aggregate(argMin((q: Quote) => q.ask));
+ * ```
+ */
+export function argMin<T>(field: (value: T) => number): Aggregator<T, ExtremeRecords<T>, T[]> {
+  return extreme(field, -1);
+}
+
 /**
  * Every record, in arrival order (window functions that need all of them).
  *
