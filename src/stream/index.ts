@@ -78,6 +78,8 @@ export {
 // Windows
 export type { Aggregator } from './windows/aggregator.js';
 export {
+  argMax,
+  argMin,
   avg,
   combine,
   count,
@@ -88,6 +90,7 @@ export {
   sum,
   toList,
   topN,
+  type ExtremeRecords,
 } from './windows/aggregators.js';
 export {
   countWindow,
