@@ -24,34 +24,50 @@ export interface CheckpointData {
  * ```
  * offset 0  4 bytes  magic "RVCK"
  *        4  u16 BE   format version (1)
- *        6  u32 BE   CRC-32C of the payload
- *       10  …        payload: V8 serialisation of
- *                    { id, kind, timestamp, jobName, keyGroups, finished, states: Map<uid, Uint8Array> }
+ *        6  u32 BE   CRC-32C of everything after this field
+ *       10  u32 BE   length M of the metadata
+ *       14  M bytes  metadata: V8 serialisation of
+ *                    { id, kind, timestamp, jobName, keyGroups, finished, states: [uid, bytes][] }
+ *       …            the task states' bytes, back to back, in the order of `states`
  * ```
  *
- * The V8 format carries its own version and newer Node releases read older ones. The CRC
- * catches a torn or damaged file (atomic rename already prevents torn writes).
+ * Task states are already V8-serialised (each in its task's own versioned format) when the
+ * checkpoint is taken, so they are copied as they are rather than serialised again. The V8
+ * format carries its own version and newer Node releases read older ones. The CRC catches a
+ * torn or damaged file (atomic rename already prevents torn writes).
  */
 export const CHECKPOINT_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('RVCK', 'latin1');
-const HEADER = 10;
+const HEADER = 14;
 
 /** Encodes a checkpoint into the bytes of a checkpoint file. */
 export function encodeCheckpoint(data: CheckpointData): Buffer {
-  const payload = serialize({
+  const index: Array<[string, number]> = [];
+  let stateBytes = 0;
+  for (const [uid, bytes] of data.states) {
+    index.push([uid, bytes.byteLength]);
+    stateBytes += bytes.byteLength;
+  }
+  const meta = serialize({
     id: data.id,
     kind: data.kind,
     timestamp: data.timestamp,
     jobName: data.jobName,
     keyGroups: data.keyGroups,
     finished: data.finished,
-    states: new Map(data.states),
+    states: index,
   });
-  const out = Buffer.allocUnsafe(HEADER + payload.length);
+  const out = Buffer.allocUnsafe(HEADER + meta.length + stateBytes);
   MAGIC.copy(out, 0);
   out.writeUInt16BE(CHECKPOINT_FORMAT_VERSION, 4);
-  out.writeUInt32BE(crc32c(payload), 6);
-  payload.copy(out, HEADER);
+  out.writeUInt32BE(meta.length, 10);
+  meta.copy(out, HEADER);
+  let at = HEADER + meta.length;
+  for (const bytes of data.states.values()) {
+    out.set(bytes, at);
+    at += bytes.byteLength;
+  }
+  out.writeUInt32BE(crc32c(out.subarray(10)), 6);
   return out;
 }
 
@@ -68,12 +84,22 @@ export function decodeCheckpoint(bytes: Uint8Array, where: string): CheckpointDa
       `${where}: checkpoint format ${version} is not supported (this version reads ${CHECKPOINT_FORMAT_VERSION})`,
     );
   }
-  const payload = buf.subarray(HEADER);
-  if (crc32c(payload) !== buf.readUInt32BE(6)) {
+  if (crc32c(buf.subarray(10)) !== buf.readUInt32BE(6)) {
     throw new StreamError(StreamErrorCode.checkpoint, `${where}: checksum mismatch (damaged checkpoint)`);
   }
-  const data = deserialize(payload) as CheckpointData;
-  return data;
+  const metaLength = buf.readUInt32BE(10);
+  const meta = deserialize(buf.subarray(HEADER, HEADER + metaLength)) as Omit<CheckpointData, 'states'> & {
+    states: Array<[string, number]>;
+  };
+  const states = new Map<string, Uint8Array>();
+  let at = HEADER + metaLength;
+  for (const [uid, length] of meta.states) {
+    if (at + length > buf.length)
+      throw new StreamError(StreamErrorCode.checkpoint, `${where}: truncated state of '${uid}'`);
+    states.set(uid, buf.subarray(at, at + length));
+    at += length;
+  }
+  return { ...meta, states };
 }
 
 /** Serialises one task snapshot (what the runtime stores per uid). */

@@ -79,23 +79,29 @@ export class SlicingWindowOperator extends Operator {
     const sliceSize = this.sliceSize;
     const offset = this.offset;
     const slices = this.slices;
-    const now = this.processingTime ? this.ctx.clock.now() : 0;
+    const processingTime = this.processingTime;
+    const now = processingTime ? this.ctx.clock.now() : 0;
+    // The slice of the previous record, reused while records fall into it (they mostly do).
+    let curStart = NaN;
     let curEnd = NaN;
     let cur: Map<Key, unknown> | undefined;
     let curLate = false;
+    let curFired = false;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      const ts = this.processingTime ? now : timestamps[i]!;
-      const sliceEnd = ts - mod(ts - offset, sliceSize) + sliceSize;
-      if (sliceEnd !== curEnd) {
+      const ts = processingTime ? now : timestamps[i]!;
+      if (!(ts >= curStart && ts < curEnd)) {
+        const sliceEnd = ts - mod(ts - offset, sliceSize) + sliceSize;
         if (sliceEnd !== sliceEnd) throw missingTimestamp();
         curEnd = sliceEnd;
+        curStart = sliceEnd - sliceSize;
         curLate = this.lastEnd(sliceEnd) - 1 + this.lateness <= this.fired;
+        curFired = sliceEnd - 1 <= this.fired;
         cur = curLate ? undefined : slices.get(sliceEnd);
         if (cur === undefined && !curLate) {
           cur = new Map();
           slices.set(sliceEnd, cur);
-          if (this.processingTime) this.ctx.requestProcessingTime(this.alignUp(sliceEnd) - 1);
+          if (processingTime) this.ctx.requestProcessingTime(this.alignUp(sliceEnd) - 1);
         }
       }
       if (curLate) {
@@ -106,7 +112,7 @@ export class SlicingWindowOperator extends Operator {
       const acc = cur!.get(k);
       const next = agg.add(acc === undefined ? agg.create() : acc, v);
       if (next !== acc) cur!.set(k, next);
-      if (sliceEnd - 1 <= this.fired) this.noteLateFiring(sliceEnd, k);
+      if (curFired) this.noteLateFiring(curEnd, k);
     }
     if (this.lateFirings !== undefined) this.fireLate();
     this.output.flush();
@@ -193,13 +199,20 @@ export class SlicingWindowOperator extends Operator {
     if (this.sliceSize === this.size) {
       merged = this.slices.get(end);
     } else {
+      const present: Array<Map<Key, unknown>> = [];
       for (let s = end - this.size + this.sliceSize; s <= end; s += this.sliceSize) {
         const slice = this.slices.get(s);
-        if (slice === undefined) continue;
-        merged ??= new Map();
-        for (const [k, a] of slice) {
-          const acc = merged.get(k);
-          merged.set(k, agg.merge(acc === undefined ? agg.create() : acc, a));
+        if (slice !== undefined) present.push(slice);
+      }
+      // One slice with data: its accumulators are the window's (result() does not mutate).
+      if (present.length === 1) merged = present[0];
+      else if (present.length > 1) {
+        merged = new Map();
+        for (const slice of present) {
+          for (const [k, a] of slice) {
+            const acc = merged.get(k);
+            merged.set(k, agg.merge(acc === undefined ? agg.create() : acc, a));
+          }
         }
       }
     }
