@@ -36,7 +36,15 @@ export class IntervalJoinBuilder<A, B, K extends Key> {
   }
 }
 
-/** An interval join with its bounds; finish it with `join` or `process`. */
+/**
+ * An interval join with its bounds; finish it with `join` or `process`.
+ *
+ * @example
+ * ```ts
+ * const joined: IntervalJoin<Click, View, string> = clicks.keyBy((c) => c.user).intervalJoin(views.keyBy((v) => v.user)).between('-1m', '0s');
+ * joined.join((click, view) => ({ page: view.page, at: click.time }));
+ * ```
+ */
 export class IntervalJoin<A, B, K extends Key> {
   /** @internal */
   constructor(

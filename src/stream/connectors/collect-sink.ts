@@ -39,7 +39,14 @@ export class CollectSink<T> implements Sink<T> {
   }
 }
 
-/** Creates a {@link CollectSink}. */
+/**
+ * Creates a {@link CollectSink}.
+ *
+ * @example
+ * ```ts
+ * const out = collectSink<string>(); words.sinkTo(out); await env.execute(); out.values;
+ * ```
+ */
 export function collectSink<T>(): CollectSink<T> {
   return new CollectSink<T>();
 }

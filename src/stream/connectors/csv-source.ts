@@ -32,7 +32,14 @@ const csvSplitter: RecordSplitter = (buf, from) => {
   return -1;
 };
 
-/** Parses one CSV record into fields: quotes, doubled quotes, embedded delimiters and newlines. */
+/**
+ * Parses one CSV record into fields: quotes, doubled quotes, embedded delimiters and newlines.
+ *
+ * @example
+ * ```ts
+ * parseCsvRecord('a,"b,c","say ""hi"""'); // ['a', 'b,c', 'say "hi"']
+ * ```
+ */
 export function parseCsvRecord(text: string, delimiter = ','): string[] {
   const fields: string[] = [];
   let i = 0;

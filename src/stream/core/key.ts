@@ -31,7 +31,12 @@ function mixK(h: number, k: number): number {
 /**
  * A stable 32-bit hash of a key: MurmurHash3 (x86_32, seed 0) over the UTF-16 code units of a
  * string, or over the two 32-bit halves of an integer number. Persisted state is partitioned by
- * this hash, so it must never change; `key-group.test.ts` pins known values.
+ * this hash, so it must never change; `key.test.ts` pins known values.
+ *
+ * @example
+ * ```ts
+ * hashKey('user-42'); // 2227721218
+ * ```
  */
 export function hashKey(key: Key): number {
   if (typeof key === 'number') {

@@ -47,10 +47,18 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 }
 
 /**
- * Runs a job on the event loop: one async loop per source split reads batches and pushes them
+ * A running job (what `env.start()` returns): `done`, `cancel()`, `savepoint()`, `metrics()`.
+ * Runs the job on the event loop: one async loop per source split reads batches and pushes them
  * synchronously through the {@link JobRuntime}; between batches it fires processing-time timers,
  * triggers checkpoints and yields. A checkpoint's snapshot is synchronous (consistent by
  * construction); writing it and committing sinks happen in the background while records flow.
+ *
+ * @example
+ * ```ts
+ * const job = await env.start();
+ * const info = await job.savepoint();
+ * await job.cancel(); // later: env.execute({ restore: { path: info.location! } })
+ * ```
  */
 export class JobExecution {
   readonly done: Promise<JobResult>;

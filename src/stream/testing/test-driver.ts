@@ -36,8 +36,14 @@ const manualSource: Source<unknown> = {
 
 /**
  * A hand-driven input of a {@link TestDriver}: push records with timestamps, move its watermark,
- * mark it idle or end it. Everything runs synchronously: when a call returns, every operator
- * has processed its effects.
+ * or end it. Everything runs synchronously: when a call returns, every operator has processed
+ * its effects.
+ *
+ * @example
+ * ```ts
+ * const orders = driver.input<Order>();
+ * orders.push({ id: 1 }, 1_000).push({ id: 2 }, 2_000).watermark(1_999).end();
+ * ```
  */
 export class TestInput<T> {
   private task: SourceTask | undefined;

@@ -14,6 +14,12 @@ export interface WatermarkGenerator<T> {
  * How a source derives watermarks from its records, per split; the source's watermark is the
  * minimum over its splits that are not idle. Create one with {@link boundedOutOfOrderness},
  * {@link monotonousTimestamps}, {@link noWatermarks} or {@link customWatermarks}.
+ *
+ * @example
+ * ```ts
+ * const strategy: WatermarkStrategy<Reading> = boundedOutOfOrderness<Reading>('5s').withIdleness('1m');
+ * env.fromSource(readings, { timestamps: (r) => r.ts, watermarks: strategy });
+ * ```
  */
 export class WatermarkStrategy<T = unknown> {
   private constructor(
