@@ -61,9 +61,11 @@ export function asyncIterableSource<T>(iterable: AsyncIterable<T> | Iterable<T>)
       return {
         read,
         position: () => consumed,
-        close: async () => {
+        close: () => {
           done = true;
-          await it.return?.();
+          // Not awaited: a generator suspended in an await would hold the job's shutdown up.
+          Promise.resolve(it.return?.()).catch(() => undefined);
+          return undefined;
         },
       };
     },

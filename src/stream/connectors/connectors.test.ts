@@ -99,3 +99,26 @@ describe('print and blackhole sinks', () => {
     expect(sink.count).toBe(3);
   });
 });
+
+describe('cancelling', () => {
+  it('does not wait for a source blocked on input', async () => {
+    async function* forever(): AsyncGenerator<number> {
+      yield 1;
+      await new Promise(() => undefined);
+    }
+    const env = new StreamEnvironment();
+    const seen: number[] = [];
+    let first: () => void = () => undefined;
+    const gotFirst = new Promise<void>((r) => (first = r));
+    env.fromIterable(forever()).process({
+      processElement(v) {
+        seen.push(v);
+        first();
+      },
+    });
+    const job = await env.start();
+    await gotFirst;
+    expect((await job.cancel()).status).toBe('cancelled');
+    expect(seen).toEqual([1]);
+  });
+});

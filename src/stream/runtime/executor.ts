@@ -76,12 +76,20 @@ export class JobExecution {
   private completed = 0;
   private lastCheckpoint: CheckpointInfo | undefined;
   private wakeTicker: (() => void) | undefined;
+  /** Resolves when the job stops, so that loops waiting on a source do not hold it up. */
+  private readonly stoppedSignal: Promise<null>;
+  private signalStopped: () => void = () => undefined;
 
   constructor(
     graph: StreamGraph,
     private readonly options: ExecutionOptions,
   ) {
     this.runtime = new JobRuntime(graph, { keyGroups: options.keyGroups, clock: options.clock });
+    this.stoppedSignal = new Promise<null>((resolve) => {
+      this.signalStopped = () => {
+        resolve(null);
+      };
+    });
     this.done = this.run();
   }
 
@@ -118,6 +126,7 @@ export class JobExecution {
     this.stopped = true;
     this.abort.abort();
     this.wakeTicker?.();
+    this.signalStopped();
   }
 
   private fail(e: unknown): void {
@@ -212,7 +221,8 @@ export class JobExecution {
     while (!this.stopped) {
       let batch = reader.read(max);
       if (isPromise(batch)) {
-        batch = await batch;
+        // A source may wait for data indefinitely; stopping the job must not wait for it.
+        batch = await Promise.race([batch, this.stoppedSignal]);
         // `stop()` may have run while we waited.
         if (this.isStopped()) return;
       }
