@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
-import { crc32c } from '../../protocol/records/crc32c.js';
+import { crc32c as nativeCrc32c } from '@node-rs/crc32';
 import { StreamError, StreamErrorCode } from '../core/errors.js';
 
 /**
@@ -38,6 +38,9 @@ export interface CheckpointData {
  */
 export const CHECKPOINT_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('RVCK', 'latin1');
+
+/** CRC-32C, from the same native package the protocol layer uses (not imported from it: layers). */
+const crc32c = (bytes: Uint8Array): number => nativeCrc32c(bytes) >>> 0;
 const HEADER = 14;
 
 /** Encodes a checkpoint into the bytes of a checkpoint file. */
