@@ -106,141 +106,141 @@ const source = (env: StreamEnvironment, n: number) =>
     .filter((e) => e.event_type === 2)
     .map((e) => e.bid!);
 
+interface Case {
+  readonly name: string;
+  readonly build: (env: StreamEnvironment, n: number) => void;
+  /** A fresh hand-written loop body (its own state) per run. */
+  readonly loop: () => (events: Event[]) => void;
+}
+
+let checksum = 0;
+
+const cases: Case[] = [
+  {
+    name: 'projection (q0/q1 shape)',
+    build: (env, n) => {
+      source(env, n)
+        .map((b) => ({ auction: b.auction, price: b.price * 0.908 }))
+        .sinkTo(blackholeSink());
+    },
+    loop: () => {
+      const out: Array<{ auction: number; price: number }> = [];
+      return (evs) => {
+        out.length = 0;
+        for (const e of evs)
+          if (e.event_type === 2) out.push({ auction: e.bid!.auction, price: e.bid!.price * 0.908 });
+        checksum += out.length;
+      };
+    },
+  },
+  {
+    name: 'tumbling 10s max per auction (q7 shape)',
+    build: (env, n) => {
+      source(env, n)
+        .keyBy((b) => b.auction)
+        .window(tumbling('10s'))
+        .aggregate(max((b: Bid) => b.price))
+        .sinkTo(blackholeSink());
+    },
+    loop: () => {
+      const windows = new Map<number, Map<number, number>>();
+      return (evs) => {
+        for (const e of evs) {
+          if (e.event_type !== 2) continue;
+          const b = e.bid!;
+          const w = b.dateTime - (b.dateTime % 10_000);
+          let m = windows.get(w);
+          if (m === undefined) windows.set(w, (m = new Map<number, number>()));
+          const cur = m.get(b.auction);
+          if (cur === undefined || b.price > cur) m.set(b.auction, b.price);
+        }
+      };
+    },
+  },
+  {
+    name: 'sliding 10s/2s count per auction (q5 shape)',
+    build: (env, n) => {
+      source(env, n)
+        .keyBy((b) => b.auction)
+        .window(sliding('10s', '2s'))
+        .aggregate(count())
+        .sinkTo(blackholeSink());
+    },
+    loop: () => {
+      const slices = new Map<number, Map<number, number>>();
+      return (evs) => {
+        for (const e of evs) {
+          if (e.event_type !== 2) continue;
+          const b = e.bid!;
+          const s = b.dateTime - (b.dateTime % 2000);
+          let m = slices.get(s);
+          if (m === undefined) slices.set(s, (m = new Map<number, number>()));
+          m.set(b.auction, (m.get(b.auction) ?? 0) + 1);
+        }
+      };
+    },
+  },
+  {
+    name: 'session 10s count per bidder (q11 shape)',
+    build: (env, n) => {
+      source(env, n)
+        .keyBy((b) => b.bidder)
+        .window(session('10s'))
+        .aggregate(count())
+        .sinkTo(blackholeSink());
+    },
+    loop: () => {
+      const sessions = new Map<number, { start: number; end: number; n: number }>();
+      return (evs) => {
+        for (const e of evs) {
+          if (e.event_type !== 2) continue;
+          const b = e.bid!;
+          const s = sessions.get(b.bidder);
+          if (s !== undefined && b.dateTime <= s.end) {
+            s.end = Math.max(s.end, b.dateTime + 10_000);
+            s.n++;
+          } else sessions.set(b.bidder, { start: b.dateTime, end: b.dateTime + 10_000, n: 1 });
+        }
+      };
+    },
+  },
+];
+
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 2_000_000);
+  const repeat = Number(process.argv[3] ?? 1);
   const dir = mkdtempSync(join(tmpdir(), 'riv-bench-'));
   const figures: Figure[] = [];
-  let sink = 0;
-
-  // Warm up both paths once.
-  await engine(
-    200_000,
-    (env) => {
-      source(env, 200_000).sinkTo(blackholeSink());
-    },
-    undefined,
-  );
-
-  figures.push({
-    name: 'projection (q0/q1 shape)',
-    engine: await engine(
-      n,
+  for (const c of cases) {
+    // Warm up both paths, then take the best of `repeat` runs of each (the machine is shared).
+    await engine(
+      200_000,
       (env) => {
-        source(env, n)
-          .map((b) => ({ auction: b.auction, price: b.price * 0.908 }))
-          .sinkTo(blackholeSink());
+        c.build(env, 200_000);
       },
-      dir,
-    ),
-    loop: loop(n, (evs) => {
-      for (const e of evs) if (e.event_type === 2) sink += e.bid!.price * 0.908;
-    }),
-  });
-
-  figures.push({
-    name: 'tumbling 10s max per auction (q7 shape)',
-    engine: await engine(
-      n,
-      (env) => {
-        source(env, n)
-          .keyBy((b) => b.auction)
-          .window(tumbling('10s'))
-          .aggregate(max((b: Bid) => b.price))
-          .sinkTo(blackholeSink());
-      },
-      dir,
-    ),
-    loop: loop(
-      n,
-      (() => {
-        const windows = new Map<number, Map<number, number>>();
-        return (evs: Event[]) => {
-          for (const e of evs) {
-            if (e.event_type !== 2) continue;
-            const b = e.bid!;
-            const w = b.dateTime - (b.dateTime % 10_000);
-            let m = windows.get(w);
-            if (m === undefined) windows.set(w, (m = new Map<number, number>()));
-            const cur = m.get(b.auction);
-            if (cur === undefined || b.price > cur) m.set(b.auction, b.price);
-          }
-        };
-      })(),
-    ),
-  });
-
-  figures.push({
-    name: 'sliding 10s/2s count per auction (q5 shape)',
-    engine: await engine(
-      n,
-      (env) => {
-        source(env, n)
-          .keyBy((b) => b.auction)
-          .window(sliding('10s', '2s'))
-          .aggregate(count())
-          .sinkTo(blackholeSink());
-      },
-      dir,
-    ),
-    loop: loop(
-      n,
-      (() => {
-        const slices = new Map<number, Map<number, number>>();
-        return (evs: Event[]) => {
-          for (const e of evs) {
-            if (e.event_type !== 2) continue;
-            const b = e.bid!;
-            const s = b.dateTime - (b.dateTime % 2000);
-            let m = slices.get(s);
-            if (m === undefined) slices.set(s, (m = new Map<number, number>()));
-            m.set(b.auction, (m.get(b.auction) ?? 0) + 1);
-          }
-        };
-      })(),
-    ),
-  });
-
-  figures.push({
-    name: 'session 10s count per bidder (q11 shape)',
-    engine: await engine(
-      n,
-      (env) => {
-        source(env, n)
-          .keyBy((b) => b.bidder)
-          .window(session('10s'))
-          .aggregate(count())
-          .sinkTo(blackholeSink());
-      },
-      dir,
-    ),
-    loop: loop(
-      n,
-      (() => {
-        const sessions = new Map<number, { start: number; end: number; n: number }>();
-        return (evs: Event[]) => {
-          for (const e of evs) {
-            if (e.event_type !== 2) continue;
-            const b = e.bid!;
-            const s = sessions.get(b.bidder);
-            if (s !== undefined && b.dateTime <= s.end) {
-              s.end = Math.max(s.end, b.dateTime + 10_000);
-              s.n++;
-            } else sessions.set(b.bidder, { start: b.dateTime, end: b.dateTime + 10_000, n: 1 });
-          }
-        };
-      })(),
-    ),
-  });
-
+      undefined,
+    );
+    loop(200_000, c.loop());
+    let best: Figure = { name: c.name, engine: 0, loop: 0 };
+    for (let r = 0; r < repeat; r++) {
+      const e = await engine(
+        n,
+        (env) => {
+          c.build(env, n);
+        },
+        join(dir, `${c.name.length}-${r}`),
+      );
+      const l = loop(n, c.loop());
+      best = { name: c.name, engine: Math.max(best.engine, e), loop: Math.max(best.loop, l) };
+    }
+    figures.push(best);
+  }
   rmSync(dir, { recursive: true, force: true });
-  console.log(`events: ${n} (checkpoints every 1s on)   [checksum ${sink > 0 ? 'ok' : '0'}]`);
+  console.log(`events: ${n}, best of ${repeat}, checkpoints every 1s on   [checksum ${checksum}]`);
   for (const f of figures) {
+    const k = (x: number): string => `${Math.round(x / 1000)}K`.padStart(7);
     console.log(
-      `${f.name.padEnd(44)} engine ${Math.round(f.engine / 1000)
-        .toString()
-        .padStart(6)}K ev/cpu-s   loop ${Math.round(f.loop / 1000)
-        .toString()
-        .padStart(6)}K   ratio ${(f.engine / f.loop).toFixed(2)}`,
+      `${f.name.padEnd(44)} engine ${k(f.engine)} ev/cpu-s   loop ${k(f.loop)}   ratio ${(f.engine / f.loop).toFixed(2)}`,
     );
   }
 }
