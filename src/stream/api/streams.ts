@@ -95,18 +95,38 @@ export class DataStream<T> {
     return new DataStream<O>(this.env, [{ node, tag: undefined }]);
   }
 
-  /** @internal Adds a one-input operator reading this stream. */
-  apply<O, P>(
+  /**
+   * Adds an operator of your own (see `Operator` and `defineOperator`) reading this stream. A
+   * keyed operator must be applied to a keyed stream and find the key selector in its params.
+   *
+   * @example
+   * ```ts
+   * class Dedupe extends Operator<string, string> {
+   *   private readonly seen = new Set<string>();
+   *   processBatch(values: readonly string[], timestamps: readonly number[]): void {
+   *     const out: string[] = []; const ts: number[] = [];
+   *     values.forEach((v, i) => { if (!this.seen.has(v)) { this.seen.add(v); out.push(v); ts.push(timestamps[i]!); } });
+   *     this.out.emit(out, ts);
+   *   }
+   *   override onCheckpoint() { return [...this.seen]; }
+   *   override restore(state: unknown) { for (const v of state as string[]) this.seen.add(v); }
+   * }
+   * const dedupe = defineOperator<undefined>({ kind: 'dedupe', description: 'drops repeated strings', inputs: 1, keyed: false,
+   *   create: (_p, ctx) => new Dedupe(ctx) });
+   * words.transform<string, undefined>(dedupe, undefined);
+   * ```
+   */
+  transform<O, P>(
     definition: OperatorDefinition<P>,
     params: P,
-    options: NodeOptions | undefined,
-    name: string,
+    options?: NodeOptions,
+    name?: string,
   ): DataStream<O> {
     const node = this.env.graph.addOperator(
       definition,
       params,
       this.edges(0),
-      options?.name ?? name,
+      options?.name ?? name ?? definition.kind,
       options?.uid,
     );
     return new DataStream<O>(this.env, [{ node, tag: undefined }]);
@@ -121,7 +141,7 @@ export class DataStream<T> {
    * ```
    */
   map<O>(fn: (value: T) => O, options?: NodeOptions): DataStream<O> {
-    return this.apply(mapOperator, { fn: fn as (v: unknown) => unknown }, options, 'map');
+    return this.transform(mapOperator, { fn: fn as (v: unknown) => unknown }, options, 'map');
   }
 
   /**
@@ -135,7 +155,12 @@ export class DataStream<T> {
   filter<S extends T>(predicate: (value: T) => value is S, options?: NodeOptions): DataStream<S>;
   filter(predicate: (value: T) => boolean, options?: NodeOptions): DataStream<T>;
   filter(predicate: (value: T) => boolean, options?: NodeOptions): DataStream<T> {
-    return this.apply(filterOperator, { predicate: predicate as (v: unknown) => boolean }, options, 'filter');
+    return this.transform(
+      filterOperator,
+      { predicate: predicate as (v: unknown) => boolean },
+      options,
+      'filter',
+    );
   }
 
   /**
@@ -147,7 +172,7 @@ export class DataStream<T> {
    * ```
    */
   flatMap<O>(fn: (value: T, out: Collector<O>) => FlatMapResult<O>, options?: NodeOptions): DataStream<O> {
-    return this.apply(flatMapOperator, { fn: fn as never }, options, 'flat-map');
+    return this.transform(flatMapOperator, { fn: fn as never }, options, 'flat-map');
   }
 
   /**
@@ -160,7 +185,7 @@ export class DataStream<T> {
    * ```
    */
   process<O>(fn: ProcessFunction<T, O>, options?: NodeOptions): DataStream<O> {
-    return this.apply(processOperator, { fn: fn }, options, 'process');
+    return this.transform(processOperator, { fn: fn }, options, 'process');
   }
 
   /**
@@ -176,7 +201,7 @@ export class DataStream<T> {
     spec: { readonly timestamps?: (value: T) => number; readonly watermarks: WatermarkStrategy<T> },
     options?: NodeOptions,
   ): DataStream<T> {
-    return this.apply(
+    return this.transform(
       timestampsWatermarksOperator,
       {
         extract: spec.timestamps as ((v: unknown) => number) | undefined,
@@ -248,7 +273,7 @@ export class DataStream<T> {
    * ```
    */
   sinkTo(sink: Sink<T>, options?: NodeOptions): void {
-    this.apply(sinkOperator, { sink: sink }, options, 'sink');
+    this.transform(sinkOperator, { sink: sink }, options, 'sink');
   }
 
   /**
@@ -318,7 +343,7 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     fn: KeyedProcessFunction<T, K, O, S>,
     options?: NodeOptions,
   ): DataStream<O> {
-    return this.apply(keyedProcessOperator, { key: this.keyFn, fn: fn }, options, 'keyed-process');
+    return this.transform(keyedProcessOperator, { key: this.keyFn, fn: fn }, options, 'keyed-process');
   }
 
   /**
@@ -330,7 +355,12 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
    * ```
    */
   reduce(fn: (acc: T, value: T) => T, options?: NodeOptions): DataStream<T> {
-    return this.apply(keyedReduceOperator, { key: this.keyFn, reduce: fn as never }, options, 'keyed-reduce');
+    return this.transform(
+      keyedReduceOperator,
+      { key: this.keyFn, reduce: fn as never },
+      options,
+      'keyed-reduce',
+    );
   }
 
   /**
@@ -348,7 +378,7 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     options?: NodeOptions,
   ): DataStream<O> {
     const p = project ?? ((key: K, value: R) => ({ key, value }) as O);
-    return this.apply(
+    return this.transform(
       keyedAggregateOperator,
       { key: this.keyFn, aggregator: aggregator, project: p as never },
       options,

@@ -165,16 +165,21 @@ export class WindowedStream<T, K extends Key> {
     const a = this.assigner;
     const trigger = this.triggerFn as Trigger<unknown> | undefined;
     if (a.kind === 'count')
-      return this.keyed.apply(countWindowOperator, { ...base, assigner: a }, options, 'count-window');
+      return this.keyed.transform(countWindowOperator, { ...base, assigner: a }, options, 'count-window');
     if (trigger === undefined && (a.kind === 'tumbling' || a.kind === 'sliding')) {
-      return this.keyed.apply(slicingWindowOperator, { ...base, assigner: a }, options, `${a.kind}-window`);
+      return this.keyed.transform(
+        slicingWindowOperator,
+        { ...base, assigner: a },
+        options,
+        `${a.kind}-window`,
+      );
     }
     if (trigger === undefined && a.kind === 'session' && a.time === 'event') {
-      return this.keyed.apply(sessionWindowOperator, { ...base, assigner: a }, options, 'session-window');
+      return this.keyed.transform(sessionWindowOperator, { ...base, assigner: a }, options, 'session-window');
     }
     const fallback: Trigger<unknown> =
       a.kind === 'global' ? never : a.time === 'processing' ? processingTimeTrigger() : eventTimeTrigger();
-    return this.keyed.apply(
+    return this.keyed.transform(
       generalWindowOperator,
       { ...base, assigner: a, trigger: trigger ?? fallback },
       options,
