@@ -8,7 +8,8 @@ export type {
   ExecuteOptions,
   SourceOptions,
 } from './api/environment.js';
-export { ConnectedKeyedStreams, DataStream, KeyedStream } from './api/streams.js';
+export { DataStream, KeyedStream } from './api/streams.js';
+export { ConnectedKeyedStreams } from './api/connected-streams.js';
 export { WindowedStream } from './api/windowed-stream.js';
 export { IntervalJoin, IntervalJoinBuilder, WindowJoin } from './api/joins.js';
 export type { JoinContext } from './joins/interval-join.js';

@@ -10,15 +10,10 @@ import type { OperatorDefinition } from '../operators/definition.js';
 import { filterOperator } from '../operators/filter.js';
 import { flatMapOperator } from '../operators/flat-map.js';
 import { keyedAggregateOperator } from '../operators/keyed-aggregate.js';
-import { keyedCoProcessOperator } from '../operators/keyed-co-process.js';
 import { keyedProcessOperator } from '../operators/keyed-process.js';
 import { keyedReduceOperator } from '../operators/keyed-reduce.js';
 import { mapOperator } from '../operators/map.js';
-import type {
-  KeyedCoProcessFunction,
-  KeyedProcessFunction,
-  ProcessFunction,
-} from '../operators/process-function.js';
+import type { KeyedProcessFunction, ProcessFunction } from '../operators/process-function.js';
 import { processOperator } from '../operators/process.js';
 import { sinkOperator } from '../operators/sink.js';
 import { timestampsWatermarksOperator } from '../operators/timestamps-watermarks.js';
@@ -30,6 +25,7 @@ import type { Aggregator } from '../windows/aggregator.js';
 import type { WindowAssigner } from '../windows/assigners.js';
 import type { StreamEnvironment } from './environment.js';
 import { WindowedStream } from './windowed-stream.js';
+import { ConnectedKeyedStreams } from './connected-streams.js';
 import { IntervalJoinBuilder, twoInput, WindowJoin } from './joins.js';
 import type { NodeOptions } from './options.js';
 
@@ -517,38 +513,5 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
    */
   connect<U>(other: KeyedStream<U, K>): ConnectedKeyedStreams<T, U, K> {
     return new ConnectedKeyedStreams(this, other);
-  }
-}
-
-/**
- * Two keyed streams processed together by one keyed co-process function.
- *
- * @example
- * ```ts
- * a.keyBy((x) => x.id).connect(b.keyBy((y) => y.id)).process({ processElement1: …, processElement2: … });
- * ```
- */
-export class ConnectedKeyedStreams<A, B, K extends Key> {
-  /** @internal */
-  constructor(
-    readonly first: KeyedStream<A, K>,
-    readonly second: KeyedStream<B, K>,
-  ) {
-    if (first.env !== second.env) throw configError('connect: streams belong to different environments');
-  }
-
-  /** Runs `fn` with state and timers shared by both inputs, per key. */
-  process<O, S extends StateSpec = Record<string, never>>(
-    fn: KeyedCoProcessFunction<A, B, K, O, S>,
-    options?: NodeOptions,
-  ): DataStream<O> {
-    const node = this.first.env.graph.addOperator(
-      keyedCoProcessOperator,
-      { key1: this.first.keyFn, key2: this.second.keyFn, fn: fn },
-      [...this.first.edges(0), ...this.second.edges(1)],
-      options?.name ?? 'keyed-co-process',
-      options?.uid,
-    );
-    return new DataStream<O>(this.first.env, [{ node, tag: undefined }]);
   }
 }
