@@ -103,7 +103,7 @@ describe('rivulet nexmark generate', () => {
 
   it('names its sub-commands when given none or an unknown one', async () => {
     expect(await main(['nexmark'])).toBe(2);
-    expect(stderr).toMatch(/a sub-command is required \(generate\)/);
+    expect(stderr).toMatch(/a sub-command is required \(generate, run\)/);
     expect(await main(['nexmark', 'frobnicate'])).toBe(2);
     expect(stderr).toMatch(/unknown sub-command 'frobnicate'/);
   });

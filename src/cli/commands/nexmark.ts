@@ -1,18 +1,23 @@
 /**
  * `rivulet nexmark <sub-command>`: the Nexmark benchmark's tools. `generate` writes the events as
- * JSON lines; `run` (running a query on the engine) joins it in {@link subcommands} once the engine
- * exists. Usage errors exit 2, failures while working exit 1.
+ * JSON lines; `run` runs a query on the engine over the same events. Usage errors exit 2,
+ * failures while working exit 1.
  */
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { NexmarkEvent } from '../../stream/nexmark/index.js';
+import { blackholeSink, jsonLinesSink, type JobMetrics, type Sink } from '../../stream/index.js';
+import type { NexmarkEvent, NexmarkRunResult } from '../../stream/nexmark/index.js';
 import {
+  DEFAULT_CHECKPOINT_INTERVAL_MS,
   DEFAULT_RATE,
   MAX_EVENTS,
   MAX_RATE,
   JsonLinesEncoder,
+  NEXMARK_QUERIES,
   NexmarkGenerator,
+  isNexmarkQuery,
+  runNexmarkQuery,
 } from '../../stream/nexmark/index.js';
 import type { Command } from '../command.js';
 
@@ -88,9 +93,10 @@ class Progress {
     private readonly total: number,
   ) {}
 
-  update(done: number): void {
+  /** Reports `done` events; at most once a second unless `force` (the caller paces itself). */
+  update(done: number, force = false): void {
     const now = performance.now();
-    if (now - this.lastReport < 1000) return;
+    if (!force && now - this.lastReport < 1000) return;
     this.lastReport = now;
     const percent = this.total === 0 ? 100 : Math.floor((100 * done) / this.total);
     process.stderr.write(
@@ -175,20 +181,122 @@ async function writeEventsFile(
   return { bytes, seconds: progress.seconds };
 }
 
+const MAX_CHECKPOINT_INTERVAL_MS = 86_400_000;
+const QUERY_LIST = NEXMARK_QUERIES.join(', ');
+
+const run: Subcommand = {
+  name: 'run',
+  usage: `  rivulet nexmark run --query Q --events N [--seed S] [--rate R] (--out FILE | --sink blackhole)
+                      [--checkpoint-interval MS] [--json]
+    Runs Nexmark query Q, written with the DataStream API, over exactly the events 'generate'
+    writes for the same N, S and R, with checkpoints on. Output rows are named after the query's
+    SELECT list, plus window_start and window_end for windowed queries; times are epoch-ms
+    integers. Progress goes to stderr.
+    --query Q    ${QUERY_LIST} (required)
+${EVENT_FLAGS_USAGE}
+    --out FILE   write the rows to FILE as JSON lines, replaced atomically when the job ends
+    --sink blackhole
+                 discard the rows (for benchmarks); give --out or --sink, not both
+    --checkpoint-interval MS
+                 time between checkpoints, 1 to ${MAX_CHECKPOINT_INTERVAL_MS} ms (default
+                 ${DEFAULT_CHECKPOINT_INTERVAL_MS}); checkpoints go to a temporary directory removed at the end
+    --json       print {"query","events","seconds","cpuSeconds","eventsPerSecond"} as the last
+                 line of stdout: seconds of wall-clock time, CPU seconds of the process (user +
+                 system), and eventsPerSecond = events / cpuSeconds (events: all generated events)
+`,
+  async run(args) {
+    const { values } = parseFlags(() =>
+      parseArgs({
+        args,
+        options: {
+          query: { type: 'string' },
+          ...EVENT_FLAGS,
+          out: { type: 'string' },
+          sink: { type: 'string' },
+          'checkpoint-interval': { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+        strict: true,
+        allowPositionals: false,
+      }),
+    );
+    const query = values.query;
+    if (query === undefined) throw new UsageError(`--query is required (one of ${QUERY_LIST})`);
+    if (!isNexmarkQuery(query)) throw new UsageError(`--query must be one of ${QUERY_LIST} (got '${query}')`);
+    const selection = eventSelection(values);
+    const checkpointIntervalMs =
+      integerFlag('checkpoint-interval', values['checkpoint-interval'], 1, MAX_CHECKPOINT_INTERVAL_MS) ??
+      DEFAULT_CHECKPOINT_INTERVAL_MS;
+    const sink = outputSink(values.out, values.sink);
+    const progress = new Progress(`nexmark run ${query}`, selection.events);
+    const result = await runNexmarkQuery({
+      query,
+      ...selection,
+      sink,
+      checkpointIntervalMs,
+      listener: {
+        onMetrics: (m) => {
+          progress.update(eventsRead(m), true);
+        },
+      },
+    });
+    process.stderr.write(summary(result, values.out));
+    if (values.json) {
+      const { events, seconds, cpuSeconds, eventsPerSecond } = result;
+      process.stdout.write(`${JSON.stringify({ query, events, seconds, cpuSeconds, eventsPerSecond })}\n`);
+    }
+    return 0;
+  },
+};
+
+/** The sink `--out FILE` or `--sink blackhole` selects: exactly one of them must be given. */
+function outputSink(out: string | undefined, sink: string | undefined): Sink<object> {
+  if (out !== undefined && sink !== undefined) {
+    throw new UsageError('give one of --out FILE and --sink blackhole, not both');
+  }
+  if (sink !== undefined) {
+    if (sink !== 'blackhole')
+      throw new UsageError(`--sink must be 'blackhole' (got '${sink}'); for a file use --out FILE`);
+    return blackholeSink<object>();
+  }
+  if (out === undefined || out === '') {
+    throw new UsageError('--out FILE or --sink blackhole is required (where the rows go)');
+  }
+  return jsonLinesSink<object>({ file: out });
+}
+
+function eventsRead(metrics: JobMetrics): number {
+  let read = 0;
+  for (const s of metrics.sources) read += s.recordsOut;
+  return read;
+}
+
+function summary(result: NexmarkRunResult, out: string | undefined): string {
+  const rows = result.job.metrics.operators.find((o) => o.uid === 'sink')?.recordsIn ?? 0;
+  const checkpoints = result.job.metrics.checkpoints.completed;
+  return (
+    `nexmark run ${result.query}: ${result.events.toLocaleString('en-US')} events in ` +
+    `${result.seconds.toFixed(2)} s, ${result.cpuSeconds.toFixed(2)} CPU-s ` +
+    `(${result.eventsPerSecond.toLocaleString('en-US')} events per CPU-second); ` +
+    `${rows.toLocaleString('en-US')} rows${out === undefined ? '' : ` to ${out}`}, ` +
+    `${checkpoints} checkpoint${checkpoints === 1 ? '' : 's'}\n`
+  );
+}
+
 /** Every sub-command, in the order the usage lists them. */
-const subcommands: readonly Subcommand[] = [generate];
+const subcommands: readonly Subcommand[] = [generate, run];
 
 const usage = `Usage: rivulet nexmark <sub-command> [options]
 
 The Nexmark streaming benchmark: its events (persons, auctions, bids) from a deterministic
-generator.
+generator, and its queries on the stream engine.
 
 ${subcommands.map((s) => s.usage).join('\n')}`;
 
 /** `rivulet nexmark`: the Nexmark benchmark's sub-commands. */
 export const nexmark: Command = {
   name: 'nexmark',
-  summary: 'Nexmark benchmark: generate its events',
+  summary: 'Nexmark benchmark: generate its events, run its queries',
   usage,
   async run(args) {
     const [name, ...rest] = args;
