@@ -74,12 +74,15 @@ function eventSelection(values: { events?: string; seed?: string; rate?: string 
   };
 }
 
-/** Runs `parse` (a `parseArgs` call), turning its errors into usage errors. */
+/**
+ * Runs `parse` (a `parseArgs` call), turning its errors into usage errors of one line (some of
+ * `parseArgs`'s messages span several).
+ */
 function parseFlags<T>(parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError((err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim());
   }
 }
 
