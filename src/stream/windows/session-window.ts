@@ -1,8 +1,8 @@
-import type { Key } from '../core/key.js';
+import { keyGroupOf, type Key } from '../core/key.js';
 import { MinHeap } from '../core/min-heap.js';
 import { defineOperator } from '../operators/definition.js';
 import { Operator, type OperatorContext } from '../operators/operator.js';
-import { forEachGroupedEntry, groupByKeyGroup, type KeyGroupedEntries } from '../state/key-groups.js';
+import { forEachGroupedEntry, type KeyGroupedEntries } from '../state/key-groups.js';
 import type { SessionAssigner } from './assigners.js';
 import { missingTimestamp, WindowOutput, type WindowParams } from './window-output.js';
 
@@ -24,13 +24,27 @@ interface KeySessions {
   scheduled: number;
 }
 
-/** Version 1 of the snapshot. */
-interface SessionSnapshot {
+/** Version 1 of the snapshot (still restored). */
+interface SessionSnapshotV1 {
   readonly format: 1;
   readonly watermark: number;
   /** Per key group: key → sessions. */
   readonly sessions: KeyGroupedEntries;
 }
+
+/**
+ * Version 2 of the snapshot: per key group one flat array, `key, n` then `start, end, acc,
+ * fired (0 | 1)` for each of the key's n sessions, and so on. Flat because the V8 serializer
+ * writes every property name of every object: a session object cost about five times as much
+ * to serialise as its four values in an array (a checkpoint of 200K sessions: ~60 ms, not 300).
+ */
+interface SessionSnapshotV2 {
+  readonly format: 2;
+  readonly watermark: number;
+  readonly sessions: Map<number, unknown[]>;
+}
+
+type SessionSnapshot = SessionSnapshotV1 | SessionSnapshotV2;
 
 /**
  * Event-time session windows with the default trigger, aggregated incrementally. A record
@@ -214,26 +228,58 @@ export class SessionWindowOperator extends Operator {
     this.output.flush();
   }
 
-  override onCheckpoint(): SessionSnapshot {
-    const plain = new Map<Key, Session[]>();
-    for (const [k, ks] of this.keys) plain.set(k, ks.sessions);
-    return { format: 1, watermark: this.wm, sessions: groupByKeyGroup(plain, this.ctx.keyGroups) };
+  override onCheckpoint(): SessionSnapshotV2 {
+    const groups = new Map<number, unknown[]>();
+    const keyGroups = this.ctx.keyGroups;
+    for (const [k, ks] of this.keys) {
+      const g = keyGroupOf(k, keyGroups);
+      let flat = groups.get(g);
+      if (flat === undefined) {
+        flat = [];
+        groups.set(g, flat);
+      }
+      flat.push(k, ks.sessions.length);
+      for (const x of ks.sessions) flat.push(x.start, x.end, x.acc, x.fired ? 1 : 0);
+    }
+    return { format: 2, watermark: this.wm, sessions: groups };
   }
 
   override restore(state: unknown): void {
     const s = state as SessionSnapshot;
     this.wm = Math.max(this.wm, s.watermark);
-    forEachGroupedEntry(
-      s.sessions,
-      (g) => this.ctx.ownsKeyGroup(g),
-      (k, sessions) => {
-        const ks: KeySessions = { sessions: sessions as Session[], scheduled: Infinity };
-        this.keys.set(k, ks);
-        let next = Infinity;
-        for (const x of ks.sessions) next = Math.min(next, this.dueTime(x));
-        this.schedule(ks, k, next);
-      },
-    );
+    const owns = (g: number): boolean => this.ctx.ownsKeyGroup(g);
+    if (s.format === 1) {
+      forEachGroupedEntry(s.sessions, owns, (k, sessions) => {
+        this.restoreKey(k, sessions as Session[]);
+      });
+      return;
+    }
+    for (const [g, flat] of s.sessions) {
+      if (!owns(g)) continue;
+      for (let i = 0; i < flat.length; ) {
+        const k = flat[i] as Key;
+        const n = flat[i + 1] as number;
+        i += 2;
+        const sessions: Session[] = [];
+        for (let j = 0; j < n; j++, i += 4) {
+          sessions.push({
+            start: flat[i] as number,
+            end: flat[i + 1] as number,
+            acc: flat[i + 2],
+            fired: flat[i + 3] === 1,
+          });
+        }
+        this.restoreKey(k, sessions);
+      }
+    }
+  }
+
+  private restoreKey(k: Key, sessions: Session[]): void {
+    const ks: KeySessions = { sessions, scheduled: Infinity };
+    this.keys.set(k, ks);
+    let next = Infinity;
+    for (const x of sessions) next = Math.min(next, this.dueTime(x));
+    this.schedule(ks, k, next);
   }
 }
 
