@@ -256,7 +256,7 @@ export class SessionWindowOperator extends Operator {
     }
     for (const [g, flat] of s.sessions) {
       if (!owns(g)) continue;
-      for (let i = 0; i < flat.length; ) {
+      for (let i = 0; i < flat.length;) {
         const k = flat[i] as Key;
         const n = flat[i + 1] as number;
         i += 2;
