@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,17 @@ describe('rivulet nexmark run --out', () => {
     expect(before).toBeGreaterThan(0);
     expect(await run('0')).toBe(0);
     expect(await readFile(out, 'utf8')).toBe('');
+  });
+});
+
+describe('rivulet nexmark run: failures', () => {
+  it('exits with code 1 and a message when the output cannot be written', async () => {
+    await writeFile(join(dir, 'file'), '');
+    const out = join(dir, 'file', 'q0.jsonl');
+    expect(await main(['nexmark', 'run', '--query', 'q0', '--events', '1000', '--out', out])).toBe(1);
+    expect(stderr).toMatch(/^rivulet nexmark run: .*file/m);
+    expect(stdout).toBe('');
+    expect(await readdir(dir)).toEqual(['file']);
   });
 });
 

@@ -4,7 +4,7 @@
  * failures while working exit 1.
  */
 import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { blackholeSink, jsonLinesSink, type JobMetrics, type Sink } from '../../stream/index.js';
 import type { NexmarkEvent, NexmarkRunResult } from '../../stream/nexmark/index.js';
@@ -232,17 +232,26 @@ ${EVENT_FLAGS_USAGE}
       DEFAULT_CHECKPOINT_INTERVAL_MS;
     const sink = outputSink(values.out, values.sink);
     const progress = new Progress(`nexmark run ${query}`, selection.events);
-    const result = await runNexmarkQuery({
-      query,
-      ...selection,
-      sink,
-      checkpointIntervalMs,
-      listener: {
-        onMetrics: (m) => {
-          progress.update(eventsRead(m), true);
+    let result: NexmarkRunResult;
+    try {
+      result = await runNexmarkQuery({
+        query,
+        ...selection,
+        sink,
+        checkpointIntervalMs,
+        listener: {
+          onMetrics: (m) => {
+            progress.update(eventsRead(m), true);
+          },
         },
-      },
-    });
+      });
+    } catch (err) {
+      // The file sink stages its parts beside FILE until the job ends; a failed run leaves FILE
+      // as it was, and should not leave the parts either.
+      if (values.out !== undefined)
+        await rm(`${resolve(values.out)}.parts`, { recursive: true, force: true });
+      throw err;
+    }
     process.stderr.write(summary(result, values.out));
     if (values.json) {
       const { events, seconds, cpuSeconds, eventsPerSecond } = result;
