@@ -42,6 +42,7 @@ async function engineRows(query: NexmarkQuery, input: Input, checkpointIntervalM
     ...(checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs, batchSize: 512 }),
   });
   expect(result.job.status).toBe('finished');
+  expect(result.rows).toBe(sink.values.length);
   return sink.values as Row[];
 }
 

@@ -284,7 +284,7 @@ function eventsRead(metrics: JobMetrics): number {
 }
 
 function summary(result: NexmarkRunResult, out: string | undefined): string {
-  const rows = result.job.metrics.operators.find((o) => o.uid === 'sink')?.recordsIn ?? 0;
+  const { rows } = result;
   const checkpoints = result.job.metrics.checkpoints.completed;
   return (
     `nexmark run ${result.query}: ${result.events.toLocaleString('en-US')} events in ` +

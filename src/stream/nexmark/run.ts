@@ -18,6 +18,8 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
 /** Default events per source batch of a Nexmark run. */
 export const DEFAULT_NEXMARK_BATCH_SIZE = 4096;
 
+const SINK_UID = 'sink';
+
 /** What to run. */
 export interface NexmarkRunOptions {
   readonly query: NexmarkQuery;
@@ -50,6 +52,8 @@ export interface NexmarkRunResult {
   readonly cpuSeconds: number;
   /** `events / cpuSeconds`, rounded: the per-core figure. */
   readonly eventsPerSecond: number;
+  /** Rows the sink received. */
+  readonly rows: number;
   readonly job: JobResult;
 }
 
@@ -83,7 +87,7 @@ export async function runNexmarkQuery(options: NexmarkRunOptions): Promise<Nexma
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.rate === undefined ? {} : { rate: options.rate }),
     });
-    queryPipelines[options.query](events).sinkTo(options.sink, { name: 'sink', uid: 'sink' });
+    queryPipelines[options.query](events).sinkTo(options.sink, { name: 'sink', uid: SINK_UID });
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const job = await env.execute({
@@ -100,6 +104,7 @@ export async function runNexmarkQuery(options: NexmarkRunOptions): Promise<Nexma
       seconds,
       cpuSeconds,
       eventsPerSecond: cpuSeconds > 0 ? Math.round(options.events / cpuSeconds) : 0,
+      rows: job.metrics.operators.find((o) => o.uid === SINK_UID)?.recordsIn ?? 0,
       job,
     };
   } finally {
