@@ -110,7 +110,7 @@ export class Router {
     if (handler === undefined) {
       throw new CloseConnection(`unknown or unsupported api key ${apiKey} (version ${apiVersion})`);
     }
-    const spec = handler.api;
+    const spec: ApiSpec<unknown, unknown> = handler.api;
     const r = new Reader(frame);
     if (apiVersion < spec.minVersion || apiVersion > spec.maxVersion) {
       if (apiKey !== API_VERSIONS_KEY) {
