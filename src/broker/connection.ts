@@ -68,7 +68,7 @@ export class Connection {
   }
 
   close(reason: string): void {
-    if (this.closed) return;
+    if (this.socket.destroyed) return;
     this.closed = true;
     this.opts.log.debug('closing connection', { conn: this.opts.id, remote: this.remoteAddress, reason });
     this.socket.destroy();

@@ -1,0 +1,43 @@
+import type { BrokerContext } from '../context.js';
+import type { ProducerIdAllocator } from '../producer-ids.js';
+import type { ApiVersionRange, Handler } from '../router.js';
+import { alterConfigsHandlers } from './alter-configs.js';
+import { apiVersionsHandler } from './api-versions.js';
+import { createPartitionsHandler } from './create-partitions.js';
+import { createTopicsHandler } from './create-topics.js';
+import { deleteRecordsHandler } from './delete-records.js';
+import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClusterHandler } from './describe-cluster.js';
+import { describeConfigsHandler } from './describe-configs.js';
+import { fetchHandler } from './fetch.js';
+import { findCoordinatorHandler } from './find-coordinator.js';
+import { initProducerIdHandler } from './init-producer-id.js';
+import { listOffsetsHandler } from './list-offsets.js';
+import { metadataHandler } from './metadata.js';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
+import { produceHandler } from './produce.js';
+
+/** Every handler the broker serves. ApiVersions is derived from this list. */
+export function brokerHandlers(
+  ctx: BrokerContext,
+  services: { producerIds: ProducerIdAllocator; supportedApis: () => ApiVersionRange[] },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Handler<any, any>[] {
+  return [
+    apiVersionsHandler(services.supportedApis),
+    metadataHandler(ctx),
+    produceHandler(ctx),
+    fetchHandler(ctx),
+    listOffsetsHandler(ctx),
+    findCoordinatorHandler(ctx),
+    offsetForLeaderEpochHandler(ctx),
+    createTopicsHandler(ctx),
+    deleteTopicsHandler(ctx),
+    createPartitionsHandler(ctx),
+    describeConfigsHandler(ctx),
+    ...alterConfigsHandlers(ctx),
+    deleteRecordsHandler(ctx),
+    describeClusterHandler(ctx),
+    initProducerIdHandler(ctx, services.producerIds),
+  ];
+}
