@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { initCompression } from '../protocol/records/compression.js';
 import { openLogManager } from '../storage/log-manager.js';
 import type { LogManager } from '../storage/log-types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -72,6 +73,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     );
   }
 
+  await initCompression(); // zstd is WebAssembly: loaded once before anything may need it
   const logs = await openLogManager({
     dataDir: opts.dataDir,
     defaults: config.topicDefaults(),
