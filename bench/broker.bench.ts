@@ -46,11 +46,12 @@ async function writeInput(file: string): Promise<void> {
         }),
       );
   }
-  await new Promise<void>((resolve, reject) =>
+  await new Promise<void>((resolve, reject) => {
     out.end((e?: Error | null) => {
-      e ? reject(e) : resolve();
-    }),
-  );
+      if (e) reject(e);
+      else resolve();
+    });
+  });
 }
 
 /** Starts `rivulet broker` on a free port; resolves once it listens. */
