@@ -467,8 +467,11 @@ export class Membership {
       // The assignment being computed is for members that are about to change.
       for (const m of group.members.values()) {
         m.assignment = EMPTY_BYTES;
-        m.awaitingSync?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+        if (m.awaitingSync === null) continue;
+        m.awaitingSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
         m.awaitingSync = null;
+        // It was alive while it waited: its session starts over from the answer.
+        this.scheduleSession(group, m);
       }
     }
     const initial = group.is(GroupState.Empty) && config.initialRebalanceDelayMs > 0;
@@ -581,8 +584,10 @@ export class Membership {
     this.core.persistGroup(group);
     for (const m of group.members.values()) {
       const respond = m.awaitingSync;
+      if (respond === null) continue;
       m.awaitingSync = null;
-      respond?.(this.syncOk(group, m.assignment));
+      this.scheduleSession(group, m);
+      respond(this.syncOk(group, m.assignment));
     }
   }
 
