@@ -108,7 +108,7 @@ describe.skipIf(skipUnless(available))('kcat -G (balanced consumer groups)', () 
       );
       children.push(child);
       let partial = '';
-      child.stdout!.on('data', (b: Buffer) => {
+      child.stdout.on('data', (b: Buffer) => {
         const parts = (partial + b.toString()).split('\n');
         partial = parts.pop()!; // a line may be cut between two chunks
         seen[i]!.push(...parts.filter((l) => l !== ''));

@@ -102,7 +102,7 @@ describe.skipIf(skipUnless(available))('mixed consumer group: kafkajs and librdk
     });
     children.push(child);
     let partial = '';
-    child.stdout!.on('data', (b: Buffer) => {
+    child.stdout.on('data', (b: Buffer) => {
       const parts = (partial + b.toString()).split('\n');
       partial = parts.pop()!;
       for (const line of parts) {
@@ -178,7 +178,7 @@ describe.skipIf(skipUnless(available))('mixed consumer group: kafkajs and librdk
         stdio: ['pipe', 'pipe', 'inherit'],
       });
       children.push(c);
-      c.stdout!.on('data', (b: Buffer) => {
+      c.stdout.on('data', (b: Buffer) => {
         for (const line of b
           .toString()
           .split('\n')
@@ -188,7 +188,7 @@ describe.skipIf(skipUnless(available))('mixed consumer group: kafkajs and librdk
       return { child: c, events: got };
     })();
     await until(() => events.some((e) => e.event === 'assign'), 'librdkafka to join');
-    const joined = await kafka.consumer({ groupId: group, retry: { retries: 0 } });
+    const joined = kafka.consumer({ groupId: group, retry: { retries: 0 } });
     consumers.push(joined);
     await joined.connect();
     await joined.subscribe({ topic: TOPIC });
@@ -200,6 +200,6 @@ describe.skipIf(skipUnless(available))('mixed consumer group: kafkajs and librdk
     await joined.run({ eachMessage: () => Promise.resolve() });
     expect(await crashed).toBe('INCONSISTENT_GROUP_PROTOCOL');
     expect(broker.groups.describeGroup(group).members.map((m) => m.clientId)).toEqual(['librdkafka-member']);
-    child.stdin!.end();
+    child.stdin.end();
   }, 30_000);
 });
