@@ -251,14 +251,19 @@ export class GroupCoordinator {
     };
   }
 
-  /** Every group (including offsets-only ones), optionally only those in `states` (case-insensitive). */
+  /**
+   * Every group (including offsets-only ones), optionally only those in `states`: compared
+   * case-insensitively as Kafka does, and ignoring underscores too (`PREPARING_REBALANCE`, as
+   * some clients spell the states, means PreparingRebalance).
+   */
   listGroups(states: readonly string[] = []): { errorCode: number; groups: GroupListing[] } {
     const busy = this.unavailable();
     if (busy !== null) return { errorCode: busy, groups: [] };
-    const wanted = new Set(states.map((s) => s.toLowerCase()));
+    const normal = (s: string) => s.replaceAll('_', '').toLowerCase();
+    const wanted = new Set(states.map(normal));
     const groups: GroupListing[] = [];
     for (const g of this.core.groups.values()) {
-      if (wanted.size > 0 && !wanted.has(g.state.toLowerCase())) continue;
+      if (wanted.size > 0 && !wanted.has(normal(g.state))) continue;
       groups.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state });
     }
     return { errorCode: ErrorCode.NONE, groups };

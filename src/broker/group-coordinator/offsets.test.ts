@@ -441,6 +441,9 @@ describe('DeleteGroups / OffsetDelete / lag', () => {
       { groupId: 'g', protocolType: 'consumer', state: 'Stable' },
     ]);
     expect(h.groups.listGroups(['stable']).groups.map((g) => g.groupId)).toEqual(['g']);
+    expect(h.groups.listGroups(['EMPTY', 'PREPARING_REBALANCE']).groups.map((g) => g.groupId)).toEqual([
+      'simple',
+    ]);
     expect(h.groups.listGroups(['Dead']).groups).toEqual([]);
   });
 
