@@ -36,6 +36,8 @@ export class OffsetsLogError extends Error {
 
 export class OffsetsLog {
   private creating: Promise<PartitionLog> | undefined;
+  /** The topic exists with our settings (checked once per run). */
+  private configured = false;
 
   constructor(private readonly logs: LogManager) {}
 
@@ -102,7 +104,7 @@ export class OffsetsLog {
 
   private partition(): Promise<PartitionLog> {
     const existing = this.logs.log(OFFSETS_TOPIC, 0);
-    if (existing !== undefined) return Promise.resolve(existing);
+    if (existing !== undefined && this.configured) return Promise.resolve(existing);
     this.creating ??= this.create().finally(() => {
       this.creating = undefined;
     });
@@ -111,7 +113,14 @@ export class OffsetsLog {
 
   private async create(): Promise<PartitionLog> {
     try {
-      await this.logs.createTopic(OFFSETS_TOPIC, { partitions: 1, configs: TOPIC_CONFIGS });
+      const topic = this.logs.topic(OFFSETS_TOPIC);
+      if (topic === undefined) {
+        await this.logs.createTopic(OFFSETS_TOPIC, { partitions: 1, configs: TOPIC_CONFIGS });
+      } else if (topic.configs['cleanup.policy'] !== TOPIC_CONFIGS['cleanup.policy']) {
+        // Created by someone else (a Metadata request auto-creating it) with the default
+        // `delete` policy, which would drop committed offsets after the retention time.
+        await this.logs.setTopicConfigs(OFFSETS_TOPIC, { ...topic.configs, ...TOPIC_CONFIGS });
+      }
     } catch (err) {
       // 'topic-exists' is a race we lost; anything else means no offsets can be stored.
       if (!isStorageError(err) || err.code !== 'topic-exists') {
@@ -122,6 +131,7 @@ export class OffsetsLog {
     }
     const log = this.logs.log(OFFSETS_TOPIC, 0);
     if (log === undefined) throw new OffsetsLogError(`${OFFSETS_TOPIC} has no partition 0`);
+    this.configured = true;
     return log;
   }
 }

@@ -460,3 +460,22 @@ describe('DeleteGroups / OffsetDelete / lag', () => {
     expect(broken.listGroups().errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   });
 });
+
+describe('the __consumer_offsets topic', () => {
+  it('is created compacted on the first commit, and made compacted if something else created it', async () => {
+    const h = await withTopics(await harness(), { t: 1 });
+    expect(h.logs.topic(OFFSETS_TOPIC)).toBeUndefined();
+    await h.groups.commitOffsets(commitRequest({ t: [[0, 1]] }));
+    expect(h.logs.topic(OFFSETS_TOPIC)?.configs['cleanup.policy']).toBe('compact');
+
+    const other = await withTopics(await harness(), { t: 1 });
+    // As a Metadata request with auto-creation would: default settings, delete policy.
+    await other.logs.createTopic(OFFSETS_TOPIC, { partitions: 3, configs: { 'retention.ms': '1000' } });
+    await other.groups.commitOffsets(commitRequest({ t: [[0, 1]] }));
+    expect(other.logs.topic(OFFSETS_TOPIC)?.configs).toMatchObject({
+      'cleanup.policy': 'compact',
+      'retention.ms': '1000',
+    });
+    expect(other.groups.fetchOffsets('g', null).topics[0]?.partitions[0]?.offset).toBe(1);
+  });
+});
