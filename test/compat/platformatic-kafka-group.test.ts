@@ -129,6 +129,16 @@ describe('@platformatic/kafka consumer group', () => {
     expect(owned.sort()).toEqual([0, 1, 2, 3]);
     for (const m of members) expect([...m.assignments!.values()][0]!.partitions).toHaveLength(2);
 
+    // The classic protocol does not check who commits a partition: a member still fetching a
+    // partition it just lost may commit an older offset after the new owner (again a client
+    // race). One more record per partition, consumed by the settled owners, ends with their commit.
+    for (let round = 0; round < 20 && broker.groups.lag(GROUP)?.totalLag !== 0; round++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (broker.groups.lag(GROUP)?.totalLag === 0) break;
+      await produce(produced, produced + PARTITIONS);
+      produced += PARTITIONS;
+      await until(() => new Set([...seenA, ...seenB]).size === produced, `${produced} records`);
+    }
     await until(() => broker.groups.lag(GROUP)?.totalLag === 0, 'every commit to land');
     const offsets = await admin.listConsumerGroupOffsets({ groups: [GROUP, 'pk-none'] });
     expect(offsets.map((g) => g.groupId)).toEqual([GROUP, 'pk-none']);
