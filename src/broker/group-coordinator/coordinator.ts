@@ -9,9 +9,7 @@ import { GroupState } from './group-state.js';
 import { groupLag, type GroupLag } from './lag.js';
 import { loadGroups } from './load.js';
 import {
-  joinError,
   Membership,
-  syncError,
   type HeartbeatRequest,
   type JoinRequest,
   type LeaveResult,
@@ -27,6 +25,7 @@ import {
 } from './offsets.js';
 import { OffsetsLog, OffsetsLogError } from './offsets-log.js';
 import { encodeGroupKey, encodeGroupValue } from './offsets-records.js';
+import { joinError, syncError } from './rebalance.js';
 
 export interface GroupCoordinatorOptions {
   readonly logs: LogManager;
