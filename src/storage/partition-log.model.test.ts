@@ -81,104 +81,111 @@ async function readEverything(log: FilePartitionLog): Promise<Buffer[]> {
 }
 
 describe('FilePartitionLog against a model', () => {
-  it('random appends, reads, lookups, deletes, rolls and restarts agree with a list of batches', { timeout: 200_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          segmentBytes: fc.integer({ min: 150, max: 2500 }),
-          indexInterval: fc.integer({ min: 0, max: 600 }),
-        }),
-        fc.array(command, { minLength: 1, maxLength: 40 }),
-        async (cfg, commands) => {
-          const clock = new ManualClock();
-          const h = await openFileLog(
-            { 'segment.bytes': String(cfg.segmentBytes), 'index.interval.bytes': String(cfg.indexInterval) },
-            clock,
-          );
-          const model: ModelBatch[] = [];
-          let logStart = 0;
-          const end = (): number =>
-            model.length === 0 ? logStart : Math.max(logStart, model.at(-1)!.last + 1);
-          try {
-            for (const c of commands) {
-              const log = h.log;
-              switch (c.kind) {
-                case 'append': {
-                  const stamp = (i: number, j: number): number => c.t + ((i * 37 + j) % 50);
-                  const bufs = c.sizes.map((sizes, j) =>
-                    buildBatch({
-                      baseTimestamp: c.t,
-                      records: sizes.map((n, i) => ({
-                        value: Buffer.alloc(n, 97 + i),
-                        timestamp: stamp(i, j),
-                      })),
-                    }),
-                  );
-                  const input = Buffer.concat(bufs);
-                  const r = await log.append(input, { durable: c.durable });
-                  expect(r).toMatchObject({ kind: 'appended', baseOffset: end() });
-                  [...batches(input)].forEach((b, j) => {
-                    model.push({
-                      base: b.baseOffsetNumber,
-                      last: b.lastOffsetNumber,
-                      bytes: Buffer.from(b.bytes),
-                      timestamps: c.sizes[j]!.map((_, i) => stamp(i, j)),
+  it(
+    'random appends, reads, lookups, deletes, rolls and restarts agree with a list of batches',
+    { timeout: 200_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            segmentBytes: fc.integer({ min: 150, max: 2500 }),
+            indexInterval: fc.integer({ min: 0, max: 600 }),
+          }),
+          fc.array(command, { minLength: 1, maxLength: 40 }),
+          async (cfg, commands) => {
+            const clock = new ManualClock();
+            const h = await openFileLog(
+              {
+                'segment.bytes': String(cfg.segmentBytes),
+                'index.interval.bytes': String(cfg.indexInterval),
+              },
+              clock,
+            );
+            const model: ModelBatch[] = [];
+            let logStart = 0;
+            const end = (): number =>
+              model.length === 0 ? logStart : Math.max(logStart, model.at(-1)!.last + 1);
+            try {
+              for (const c of commands) {
+                const log = h.log;
+                switch (c.kind) {
+                  case 'append': {
+                    const stamp = (i: number, j: number): number => c.t + ((i * 37 + j) % 50);
+                    const bufs = c.sizes.map((sizes, j) =>
+                      buildBatch({
+                        baseTimestamp: c.t,
+                        records: sizes.map((n, i) => ({
+                          value: Buffer.alloc(n, 97 + i),
+                          timestamp: stamp(i, j),
+                        })),
+                      }),
+                    );
+                    const input = Buffer.concat(bufs);
+                    const r = await log.append(input, { durable: c.durable });
+                    expect(r).toMatchObject({ kind: 'appended', baseOffset: end() });
+                    [...batches(input)].forEach((b, j) => {
+                      model.push({
+                        base: b.baseOffsetNumber,
+                        last: b.lastOffsetNumber,
+                        bytes: Buffer.from(b.bytes),
+                        timestamps: c.sizes[j]!.map((_, i) => stamp(i, j)),
+                      });
                     });
-                  });
-                  break;
-                }
-                case 'read': {
-                  const offset = Math.floor(c.at * (end() + 2));
-                  const r = await log.read(offset, c.maxBytes);
-                  if (offset < logStart || offset > end()) {
-                    expect(r.kind).toBe('offset-out-of-range');
                     break;
                   }
-                  if (r.kind !== 'records') throw new Error('expected records');
-                  const got = [...batches(r.records)];
-                  const first = model.findIndex((b) => b.last >= offset);
-                  if (first < 0) {
-                    expect(got).toEqual([]);
+                  case 'read': {
+                    const offset = Math.floor(c.at * (end() + 2));
+                    const r = await log.read(offset, c.maxBytes);
+                    if (offset < logStart || offset > end()) {
+                      expect(r.kind).toBe('offset-out-of-range');
+                      break;
+                    }
+                    if (r.kind !== 'records') throw new Error('expected records');
+                    const got = [...batches(r.records)];
+                    const first = model.findIndex((b) => b.last >= offset);
+                    if (first < 0) {
+                      expect(got).toEqual([]);
+                      break;
+                    }
+                    expect(got.length).toBeGreaterThan(0);
+                    if (got.length > 1) expect(r.records.length).toBeLessThanOrEqual(c.maxBytes);
+                    got.forEach((b, i) => {
+                      expect(b.bytes.equals(model[first + i]!.bytes)).toBe(true);
+                    });
                     break;
                   }
-                  expect(got.length).toBeGreaterThan(0);
-                  if (got.length > 1) expect(r.records.length).toBeLessThanOrEqual(c.maxBytes);
-                  got.forEach((b, i) => {
-                    expect(b.bytes.equals(model[first + i]!.bytes)).toBe(true);
-                  });
-                  break;
+                  case 'time': {
+                    const found = await log.offsetForTimestamp(c.at);
+                    expect(found?.offset ?? null).toBe(modelTime(model, logStart, c.at));
+                    break;
+                  }
+                  case 'delete': {
+                    const target = Math.floor(c.at * end());
+                    await log.deleteRecords(target);
+                    logStart = Math.max(logStart, target);
+                    break;
+                  }
+                  case 'restart':
+                    if (c.clean) await h.reopen();
+                    else await h.crashAndReopen();
+                    break;
                 }
-                case 'time': {
-                  const found = await log.offsetForTimestamp(c.at);
-                  expect(found?.offset ?? null).toBe(modelTime(model, logStart, c.at));
-                  break;
-                }
-                case 'delete': {
-                  const target = Math.floor(c.at * end());
-                  await log.deleteRecords(target);
-                  logStart = Math.max(logStart, target);
-                  break;
-                }
-                case 'restart':
-                  if (c.clean) await h.reopen();
-                  else await h.crashAndReopen();
-                  break;
+                expect(h.log.highWatermark).toBe(end());
+                expect(h.log.logStartOffset).toBe(logStart);
               }
-              expect(h.log.highWatermark).toBe(end());
-              expect(h.log.logStartOffset).toBe(logStart);
+              const all = await readEverything(h.log);
+              const expected = model.filter((b) => b.last >= logStart).map((b) => b.bytes);
+              expect(all.length).toBe(expected.length);
+              all.forEach((b, i) => {
+                expect(b.equals(expected[i]!)).toBe(true);
+              });
+            } finally {
+              await h.close();
             }
-            const all = await readEverything(h.log);
-            const expected = model.filter((b) => b.last >= logStart).map((b) => b.bytes);
-            expect(all.length).toBe(expected.length);
-            all.forEach((b, i) => {
-              expect(b.equals(expected[i]!)).toBe(true);
-            });
-          } finally {
-            await h.close();
-          }
-        },
-      ),
-      { numRuns: 30 },
-    );
-  });
+          },
+        ),
+        { numRuns: 30 },
+      );
+    },
+  );
 });

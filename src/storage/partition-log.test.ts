@@ -166,6 +166,24 @@ describe('FilePartitionLog', () => {
     expect(offsetsOf(await reopened.read(0, 1 << 20)).slice(0, 2)).toEqual([0, 2]);
   });
 
+  it('fails a write that completes after an fsync failure instead of leaving it pending', async () => {
+    const io = new FaultyIo();
+    h = await openFileLog({}, clock, { io });
+    const log = h.log;
+    io.holdSyncs();
+    const first = log.append(buildBatch({ records: filledRecords(1, 10) }), { durable: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    io.holdWrites();
+    const second = log.append(buildBatch({ records: filledRecords(1, 10) }), { durable: true });
+    await io.writeHeld;
+    io.failSyncs = 'EIO';
+    io.release();
+    await expect(first).rejects.toSatisfy((e: unknown) => isStorageError(e, 'offline'));
+    io.releaseWrites();
+    await expect(second).rejects.toSatisfy((e: unknown) => isStorageError(e, 'offline'));
+    io.failSyncs = undefined;
+  });
+
   it('takes the partition offline when a failed write cannot be truncated away', async () => {
     const io = new FaultyIo();
     h = await openFileLog({}, clock, { io });

@@ -429,6 +429,10 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   private async writeSub(sub: Prepared[]): Promise<void> {
+    if (!this.isOnline()) {
+      this.abandonSub(sub);
+      return;
+    }
     const seg = this.active;
     const start = seg.size;
     const bufs: Buffer[] = [];
@@ -444,6 +448,11 @@ export class FilePartitionLog implements PartitionLog {
         for (const p of sub) p.append.reject(error);
         return;
       }
+    }
+    if (!this.isOnline()) {
+      // An fsync failed while this write ran: nothing after it may be acknowledged.
+      this.abandonSub(sub);
+      return;
     }
     this.producers.commit();
     let pos = start;
@@ -488,6 +497,13 @@ export class FilePartitionLog implements PartitionLog {
     this.advanceHighWatermark();
     if (needSync) this.sync.want(seq);
     if (nonDurableRecords > 0) this.scheduleFlush(nonDurableRecords);
+  }
+
+  private abandonSub(sub: readonly Prepared[]): void {
+    this.producers.rollback();
+    this.pendingNext = this.nextOffset;
+    const err = this.unavailable();
+    for (const p of sub) p.append.reject(err);
   }
 
   /**
@@ -682,8 +698,17 @@ export class FilePartitionLog implements PartitionLog {
     this.segments = this.segments.filter((s) => !gone.has(s));
     const first = this.segments[0]!.baseOffset;
     if (first > this.logStart) this.logStart = first;
-    await this.persistState();
+    // Deleting first would be safe too (recovery takes the first remaining segment as the
+    // floor), so a full disk that cannot take the small state file still gets its space back.
+    const persisted = await this.persistState().then(
+      () => true,
+      (err: unknown) => {
+        this.logger.warn('could not persist the log start before deleting segments', { error: String(err) });
+        return false;
+      },
+    );
     for (const seg of doomed) await this.deleteSegmentFiles(seg);
+    if (!persisted) await this.persistState();
   }
 
   /** Renames a segment's files to `.deleted` and schedules their removal. */
@@ -771,8 +796,12 @@ export class FilePartitionLog implements PartitionLog {
     }
     if (target > this.logStart) {
       this.logStart = target;
-      await this.persistState();
-      await this.exclusive(() => this.removeSegments(this.segmentsBelowLogStart()));
+      const below = await this.exclusive(async () => {
+        const doomed = this.segmentsBelowLogStart();
+        await this.removeSegments(doomed);
+        return doomed.length;
+      });
+      if (below === 0) await this.persistState();
     }
     return { kind: 'deleted', lowWatermark: this.logStart };
   }

@@ -16,6 +16,11 @@ export class FaultyIo implements FileIo {
   failTruncates: string | undefined;
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
+  private writeGate: Promise<void> | undefined;
+  private openWriteGate: (() => void) | undefined;
+  /** Resolves when a write reaches the write gate. */
+  writeHeld: Promise<void> | undefined;
+  private signalWriteHeld: (() => void) | undefined;
   writes = 0;
   syncs = 0;
 
@@ -29,6 +34,21 @@ export class FaultyIo implements FileIo {
   release(): void {
     this.openGate?.();
     this.gate = undefined;
+  }
+
+  /** Holds the next writes until {@link releaseWrites}. */
+  holdWrites(): void {
+    this.writeGate = new Promise((resolve) => {
+      this.openWriteGate = resolve;
+    });
+    this.writeHeld = new Promise((resolve) => {
+      this.signalWriteHeld = resolve;
+    });
+  }
+
+  releaseWrites(): void {
+    this.openWriteGate?.();
+    this.writeGate = undefined;
   }
 
   open = nodeFileIo.open;
@@ -46,6 +66,10 @@ export class FaultyIo implements FileIo {
 
   async writev(fd: number, bufs: readonly Buffer[], position: number): Promise<number> {
     this.writes++;
+    if (this.writeGate !== undefined) {
+      this.signalWriteHeld?.();
+      await this.writeGate;
+    }
     if (this.failWrites !== undefined) {
       if (this.partialBytes > 0) {
         const part = Buffer.concat(bufs).subarray(0, this.partialBytes);
