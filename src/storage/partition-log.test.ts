@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildBatch, filledRecords } from '../../test/storage/support/batches.js';
+import { buildBatch, buildControlBatch, filledRecords } from '../../test/storage/support/batches.js';
 import { appended, describePartitionLogContract, offsetsOf } from '../../test/storage/support/contract.js';
 import { FaultyIo } from '../../test/storage/support/faulty-io.js';
 import { type FileLogHandle, fileLogFactory, openFileLog } from '../../test/storage/support/file-log.js';
@@ -116,6 +116,35 @@ describe('FilePartitionLog', () => {
       expect((await log.append(batch(300), { durable: true })).kind).toBe('out-of-order-sequence');
     }
     expect(files(h).filter((f) => f.endsWith('.snapshot')).length).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps open and aborted transactions across restarts', async () => {
+    h = await openFileLog({ 'segment.bytes': '300' }, clock);
+    const txn = (pid: number, seq: number): Buffer =>
+      buildBatch({
+        records: filledRecords(1, 40),
+        producerId: pid,
+        producerEpoch: 0,
+        baseSequence: seq,
+        transactional: true,
+      });
+    await h.log.append(txn(1, 0), { durable: true });
+    await h.log.append(txn(2, 0), { durable: true });
+    await h.log.append(buildControlBatch({ producerId: 1, producerEpoch: 0, commit: false }), {
+      durable: true,
+    });
+    for (let i = 0; i < 6; i++)
+      await h.log.append(buildBatch({ records: filledRecords(1, 40) }), { durable: true });
+    expect(h.log.lastStableOffset).toBe(1);
+    for (const restart of ['crashAndReopen', 'reopen', 'crashAndReopen'] as const) {
+      const log = await h[restart]();
+      expect(log.lastStableOffset).toBe(1);
+      expect(log.abortedTransactions(0, 100)).toEqual([{ producerId: 1, firstOffset: 0, lastOffset: 2 }]);
+    }
+    await h.log.append(buildControlBatch({ producerId: 2, producerEpoch: 0, commit: true }), {
+      durable: true,
+    });
+    expect(h.log.lastStableOffset).toBe(h.log.highWatermark);
   });
 
   it('fails an append on a full disk, drops its partial bytes, and keeps going', async () => {

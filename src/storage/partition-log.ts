@@ -32,6 +32,8 @@ const SNAPSHOTS_KEPT = 2;
 
 interface PendingAppend {
   readonly kind: 'append';
+  /** Resolved or rejected (by the writer, so a failure of the group spares it). */
+  settled: boolean;
   readonly buf: Buffer;
   readonly views: BatchView[];
   readonly durable: boolean;
@@ -44,6 +46,7 @@ interface PendingAppend {
 /** A roll requested by maintenance (time retention of the active segment). */
 interface RollRequest {
   readonly kind: 'roll';
+  settled: boolean;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -250,6 +253,7 @@ export class FilePartitionLog implements PartitionLog {
     return new Promise<AppendOutcome>((resolve, reject) => {
       this.queue.push({
         kind: 'append',
+        settled: false,
         buf: batches,
         views,
         durable: opts.durable,
@@ -265,7 +269,7 @@ export class FilePartitionLog implements PartitionLog {
   requestRoll(): Promise<void> {
     if (this.status !== 'online') return Promise.reject(this.unavailable());
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ kind: 'roll', resolve, reject });
+      this.queue.push({ kind: 'roll', settled: false, resolve, reject });
       this.writing ??= this.writeLoop();
     });
   }
@@ -278,9 +282,8 @@ export class FilePartitionLog implements PartitionLog {
         break;
       }
       const group = this.takeGroup();
-      const settled = new Set<QueueItem>();
       try {
-        await this.writeGroup(group, settled);
+        await this.writeGroup(group);
       } catch (err) {
         const error = ioError(`append to ${this.topic}-${this.partition}`, err);
         this.logger.error('append failed', {
@@ -288,7 +291,7 @@ export class FilePartitionLog implements PartitionLog {
           partition: this.partition,
           error: error.message,
         });
-        for (const item of group) if (!settled.has(item)) item.reject(error);
+        for (const item of group) if (!item.settled) item.reject(error);
       }
     }
     this.writing = undefined;
@@ -305,7 +308,7 @@ export class FilePartitionLog implements PartitionLog {
     return this.queue.splice(0, n);
   }
 
-  private async writeGroup(group: QueueItem[], settled: Set<QueueItem>): Promise<void> {
+  private async writeGroup(group: QueueItem[]): Promise<void> {
     let sub: Prepared[] = [];
     let subBytes = 0;
     this.pendingNext = this.nextOffset;
@@ -315,7 +318,7 @@ export class FilePartitionLog implements PartitionLog {
       const items = sub;
       sub = [];
       subBytes = 0;
-      for (const p of items) settled.add(p.append);
+      for (const p of items) p.append.settled = true;
       await this.writeSub(items);
       this.pendingNext = this.nextOffset;
       this.producers.begin();
@@ -323,14 +326,14 @@ export class FilePartitionLog implements PartitionLog {
     try {
       for (const item of group) {
         if (this.status !== 'online') {
+          item.settled = true;
           item.reject(this.unavailable());
-          settled.add(item);
           continue;
         }
         if (item.kind === 'roll') {
           await flushSub();
           if (this.active.size > 0) await this.roll();
-          settled.add(item);
+          item.settled = true;
           item.resolve();
           continue;
         }
@@ -346,8 +349,8 @@ export class FilePartitionLog implements PartitionLog {
         if (this.shouldRoll(item.buf.length, subBytes, this.pendingNext + records - 1, maxTimestamp)) {
           await flushSub();
           if (!this.isOnline()) {
+            item.settled = true;
             item.reject(this.unavailable());
-            settled.add(item);
             continue;
           }
           await this.roll();

@@ -104,6 +104,37 @@ describe('applyRetention', () => {
     expect(fs.readdirSync(dir).some((f) => f.endsWith('.deleted'))).toBe(false);
   });
 
+  it('keeps producer state after retention deleted the segments that wrote it', async () => {
+    const clock = new ManualClock();
+    h = await openFileLog(
+      { 'segment.bytes': '300', 'retention.bytes': '600', 'file.delete.delay.ms': '0' },
+      clock,
+    );
+    const mine = (seq: number): Buffer =>
+      buildBatch({ records: filledRecords(1, 50), producerId: 42, producerEpoch: 3, baseSequence: seq });
+    for (let seq = 0; seq < 4; seq++) await h.log.append(mine(seq), { durable: true });
+    for (let i = 0; i < 12; i++)
+      await h.log.append(buildBatch({ records: filledRecords(1, 50) }), { durable: true });
+    expect(await applyRetention(h.log, clock.now())).toBeGreaterThan(0);
+    expect(h.log.logStartOffset).toBeGreaterThan(4);
+    for (const restart of ['crashAndReopen', 'reopen'] as const) {
+      const log = await h[restart]();
+      expect(await log.append(mine(3), { durable: true })).toMatchObject({
+        kind: 'duplicate',
+        baseOffset: 3,
+      });
+      expect((await log.append(mine(9), { durable: true })).kind).toBe('out-of-order-sequence');
+      expect(
+        (
+          await log.append(
+            buildBatch({ records: filledRecords(1, 5), producerId: 42, producerEpoch: 2, baseSequence: 4 }),
+            { durable: true },
+          )
+        ).kind,
+      ).toBe('invalid-producer-epoch');
+    }
+  });
+
   it('deletes whole segments below a DeleteRecords log start', async () => {
     const clock = new ManualClock();
     h = await openFileLog({ 'segment.bytes': '200', 'file.delete.delay.ms': '0' }, clock);

@@ -99,8 +99,11 @@ export class Segment {
     let fd: number;
     try {
       fd = await io.open(file, 'w+');
-      await writeFileDurable(io, segmentFile(dir, baseOffset, Suffix.Index), Buffer.alloc(0));
-      await writeFileDurable(io, segmentFile(dir, baseOffset, Suffix.TimeIndex), Buffer.alloc(0));
+      // Empty placeholders, not fsynced: the index files are written whole when the segment
+      // closes, and rebuilt from the .log if they are missing.
+      for (const suffix of [Suffix.Index, Suffix.TimeIndex]) {
+        await io.close(await io.open(segmentFile(dir, baseOffset, suffix), 'w'));
+      }
     } catch (err) {
       throw ioError(`create segment ${file}`, err);
     }
