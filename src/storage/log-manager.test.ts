@@ -116,8 +116,10 @@ describe('FileLogManager', () => {
     await m.log('t', 1)!.append(buildBatch({ records: [{ key: 'k', value: 'v' }] }), { durable: true });
     await m.close();
     expect(fs.existsSync(path.join(t.dir, '.rivulet-clean-shutdown'))).toBe(true);
+    fs.writeFileSync(path.join(t.dir, 'metadata.json.tmp'), '{"half": ');
     m = await openLogManager({ dataDir: t.dir, nodeId: 99, maintenanceIntervalMs: 0 });
     expect(fs.existsSync(path.join(t.dir, '.rivulet-clean-shutdown'))).toBe(false);
+    expect(fs.existsSync(path.join(t.dir, 'metadata.json.tmp'))).toBe(false);
     expect(m.clusterId).toBe(clusterId);
     expect(m.nodeId).toBe(7);
     expect(m.topic('t')).toEqual(topic);

@@ -49,6 +49,20 @@ describe('OffsetIndex', () => {
     expect(typeof OffsetIndex.parse(b, 0, 10, 100)).toBe('object');
   });
 
+  it('starts after an indexed batch that ends before the offset, once its end is known', () => {
+    const index = new OffsetIndex(0, 10);
+    index.append(9, 100, 150);
+    index.append(19, 150);
+    expect(index.lookup(9)).toBe(100);
+    expect(index.lookup(10)).toBe(150);
+    expect(index.lookup(20)).toBe(150);
+    index.learnEnd(150, 180);
+    expect(index.lookup(20)).toBe(180);
+    expect(index.lookup(19)).toBe(150);
+    index.learnEnd(155, 999);
+    expect(index.lookup(25)).toBe(180);
+  });
+
   it('drops entries past a truncation point', () => {
     const index = new OffsetIndex(0, 10);
     index.append(1, 10);
