@@ -4,23 +4,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildBatch } from './batches.js';
 
-/** A pool of distinct batches of about `batchBytes` with `recordBytes`-byte values. */
+/** A pool of distinct batches of at most `batchBytes` (as close as fits) with `recordBytes`-byte values. */
 export function batchPool(
   count: number,
   batchBytes: number,
   recordBytes: number,
 ): { bufs: Buffer[]; records: number } {
-  const perRecord = recordBytes + 12; // value + key + record framing, roughly
-  const records = Math.max(1, Math.floor((batchBytes - 61) / perRecord));
-  const bufs = Array.from({ length: count }, (_, b) =>
+  const build = (records: number, b: number): Buffer =>
     buildBatch({
       records: Array.from({ length: records }, (_, i) => ({
         key: `k${i % 100}`,
         value: Buffer.alloc(recordBytes, (b + i) % 251),
       })),
-    }),
-  );
-  return { bufs, records };
+    });
+  let records = Math.max(1, Math.floor((batchBytes - 61) / (recordBytes + 8)));
+  const probe = build(records, 0).length;
+  if (probe > batchBytes) records = Math.max(1, Math.floor(records * ((batchBytes - 61) / (probe - 61))));
+  return { bufs: Array.from({ length: count }, (_, b) => build(records, b)), records };
 }
 
 export function benchDir(name: string): { dir: string; cleanup: () => void } {
