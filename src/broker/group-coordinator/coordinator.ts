@@ -5,6 +5,7 @@ import type { LogManager } from '../../storage/log-types.js';
 import type { CoordinatorCore, GroupCoordinatorConfig } from './core.js';
 import { Deadlines } from './deadlines.js';
 import type { ClassicGroup, JoinResult, SyncResult } from './group.js';
+import { splitPartitionKey } from './group.js';
 import { GroupState } from './group-state.js';
 import { groupLag, type GroupLag } from './lag.js';
 import { loadGroups } from './load.js';
@@ -284,6 +285,17 @@ export class GroupCoordinator {
   lag(groupId: string): GroupLag | undefined {
     const group = this.core.groups.get(groupId);
     return group === undefined ? undefined : groupLag(group, this.opts.logs);
+  }
+
+  /**
+   * Forgets every group's committed offsets of a deleted topic (tombstoned durably), as Kafka
+   * does, so a topic re-created under the same name does not start from stale positions.
+   */
+  async topicDeleted(topic: string): Promise<void> {
+    for (const group of this.core.groups.values()) {
+      const keys = [...group.offsets.keys()].filter((k) => splitPartitionKey(k).topic === topic);
+      await this.offsets.removeOffsets(group, keys);
+    }
   }
 
   /** Runs one offset-expiry pass now (it also runs every 10 minutes). */

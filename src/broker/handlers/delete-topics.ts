@@ -1,17 +1,19 @@
 /**
  * DeleteTopics v0–v6: by name (v0–v5), by name or topic id (v6). Storage renames the topic's
  * directories out of the way first, so a topic re-created under the same name never sees old
- * data. `delete.topic.enable=false` answers TOPIC_DELETION_DISABLED. Internal topics cannot be
- * deleted (INVALID_REQUEST).
+ * data. Every group's committed offsets of the topic are removed too, as in Kafka.
+ * `delete.topic.enable=false` answers TOPIC_DELETION_DISABLED. Internal topics cannot be deleted
+ * (INVALID_REQUEST).
  */
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { DeleteTopics, type DeletableTopicResult } from '../../protocol/messages/delete-topics.js';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import { isInternalTopic, type BrokerContext } from '../context.js';
+import type { GroupCoordinator } from '../group-coordinator/index.js';
 import { defineHandler } from '../router.js';
 import { expectedError } from './errors.js';
 
-export function deleteTopicsHandler(ctx: BrokerContext) {
+export function deleteTopicsHandler(ctx: BrokerContext, groups: GroupCoordinator) {
   async function deleteOne(name: string | null, topicId: string): Promise<DeletableTopicResult> {
     const result = (errorCode: number, errorMessage: string | null): DeletableTopicResult => ({
       name,
@@ -32,6 +34,7 @@ export function deleteTopicsHandler(ctx: BrokerContext) {
       return result(ErrorCode.INVALID_REQUEST, `'${topic.name}' is an internal topic`);
     try {
       await ctx.logs.deleteTopic(topic.name);
+      await groups.topicDeleted(topic.name);
       return { name: topic.name, topicId: topic.topicId, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (err) {
       const { code, message } = expectedError(err);

@@ -47,7 +47,7 @@ export function brokerHandlers(
     findCoordinatorHandler(ctx),
     offsetForLeaderEpochHandler(ctx),
     createTopicsHandler(ctx),
-    deleteTopicsHandler(ctx),
+    deleteTopicsHandler(ctx, services.groups),
     createPartitionsHandler(ctx),
     describeConfigsHandler(ctx),
     ...alterConfigsHandlers(ctx),

@@ -95,7 +95,9 @@ export function metadataHandler(ctx: BrokerContext) {
     }
     const existing = logs.topic(w.name);
     if (existing !== undefined) return describe(existing, includeOps);
-    if (!mayCreate) return failed(w.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    // Internal topics are created by the broker (the group coordinator), never on a client's request.
+    if (!mayCreate || isInternalTopic(w.name))
+      return failed(w.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     try {
       const created = await logs.createTopic(w.name, { partitions: ctx.config.number('num.partitions') });
       return describe(created, includeOps);

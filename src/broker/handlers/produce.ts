@@ -6,7 +6,8 @@
  * size (`max.message.bytes`), timestamps and producer sequences, and the outcome becomes the
  * partition's error code. Partitions of one request are appended concurrently. zstd needs v7+
  * (UNSUPPORTED_COMPRESSION_TYPE before, as in Kafka). INVALID_RECORD (v8+) is CORRUPT_MESSAGE for
- * older clients, which do not know it. Not implemented: transactions (a later issue), quotas
+ * older clients, which do not know it. Internal topics (`__consumer_offsets` …) are written by
+ * the broker only: producing to them is INVALID_TOPIC_EXCEPTION, as in Kafka. Not implemented: transactions (a later issue), quotas
  * (throttle time is always 0), `timeoutMs` (a local fsync has no replicas to wait for).
  */
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -18,7 +19,7 @@ import {
 import { isProtocolError } from '../../protocol/errors.js';
 import { BatchView, CompressionType } from '../../protocol/records/batch-view.js';
 import type { AppendOutcome } from '../../storage/log-types.js';
-import type { BrokerContext } from '../context.js';
+import { isInternalTopic, type BrokerContext } from '../context.js';
 import { defineHandler, NO_RESPONSE } from '../router.js';
 import { expectedError } from './errors.js';
 
@@ -77,6 +78,14 @@ export function produceHandler(ctx: BrokerContext) {
     durable: boolean,
     apiVersion: number,
   ): Promise<PartitionProduceResponse> {
+    if (isInternalTopic(topic)) {
+      return response(
+        p.index,
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        `cannot produce to internal topic ${topic}`,
+        apiVersion,
+      );
+    }
     const log = ctx.logs.log(topic, p.index);
     if (log === undefined) {
       return response(
