@@ -175,7 +175,11 @@ function serve(
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const stopped = new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
       shutdown.abort();
       await within(Promise.all([...connections].map((c) => c.drained())), s.opts.shutdownTimeoutMs ?? 5000);
       // end() flushes the responses already written; peers that do not close are cut after 1 s.

@@ -28,12 +28,18 @@ export class RawConnection {
       }
     });
     socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+    this.closed = new Promise((resolve) => {
+      socket.on('close', () => {
+        resolve();
+      });
+    });
   }
 
   static open(port: number, host = '127.0.0.1'): Promise<RawConnection> {
     return new Promise((resolve, reject) => {
-      const s = connect({ port, host }, () => resolve(new RawConnection(s)));
+      const s = connect({ port, host }, () => {
+        resolve(new RawConnection(s));
+      });
       s.once('error', reject);
     });
   }
@@ -81,7 +87,9 @@ export class RawConnection {
     if (ready) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
       this.waiting.push(resolve);
-      void this.closed.then(() => reject(new Error('connection closed')));
+      void this.closed.then(() => {
+        reject(new Error('connection closed'));
+      });
     });
   }
 
