@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { initCompression } from '../protocol/records/compression.js';
 import { openLogManager } from '../storage/log-manager.js';
 import type { LogManager } from '../storage/log-types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -72,6 +73,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     );
   }
 
+  await initCompression(); // zstd is WebAssembly: loaded once before anything may need it
   const logs = await openLogManager({
     dataDir: opts.dataDir,
     defaults: config.topicDefaults(),
@@ -175,11 +177,11 @@ function serve(
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((resolve) =>
         server.close(() => {
           resolve();
-        });
-      });
+        }),
+      );
       shutdown.abort();
       await within(Promise.all([...connections].map((c) => c.drained())), s.opts.shutdownTimeoutMs ?? 5000);
       // end() flushes the responses already written; peers that do not close are cut after 1 s.

@@ -38,8 +38,10 @@ export async function startDemo(
     }
     n++;
     writing = Promise.all(
-      [...byPartition].map(([partition, records]) =>
-        broker.logs.log(DEMO_TOPIC, partition)?.append(encodeRecordBatch({ records }), { durable: true }),
+      [...byPartition].map(
+        ([partition, records]) =>
+          broker.logs.log(DEMO_TOPIC, partition)?.append(encodeRecordBatch({ records }), { durable: true }) ??
+          Promise.resolve(),
       ),
     ).catch((err: unknown) => {
       log.warn('demo append failed', { error: err instanceof Error ? err.message : String(err) });

@@ -29,7 +29,11 @@ describe('rivulet start', () => {
     );
     let stdout = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code);
+      }),
+    );
     while (!/broker on 127\.0\.0\.1:(\d+)/.test(stdout)) {
       if (child.exitCode !== null) throw new Error(`start exited early: ${stdout}`);
       await new Promise((r) => setTimeout(r, 20));
@@ -69,9 +73,9 @@ describe('rivulet start', () => {
         : decodeRecordBatches(p.records).flatMap((b) => b.records.map((r) => r.value!.toString())),
     );
     expect(values.length).toBeGreaterThan(0);
-    expect(JSON.parse(values[0]!)).toEqual(
-      expect.objectContaining({ user: expect.any(String), page: expect.any(String) }),
-    );
+    const event = JSON.parse(values[0]!) as { user?: unknown; page?: unknown };
+    expect(typeof event.user).toBe('string');
+    expect(typeof event.page).toBe('string');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

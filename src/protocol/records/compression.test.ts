@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isProtocolError } from '../errors.js';
@@ -6,6 +8,12 @@ import { CompressionType } from './batch-view.js';
 import { compress, compressionName, compressionReady, decompress, initCompression } from './compression.js';
 import { lz4OutputBound } from './lz4-codec.js';
 import { isXerialSnappy, snappyCompress } from './snappy-codec.js';
+
+const FIXTURES = new URL('../../../test/fixtures/record-batches/', import.meta.url);
+
+function sequenceValue(i: number): string {
+  return `{"id":${i},"user":"user-${i % 37}","amount":${(i * 7919) % 10000},"note":"lorem ipsum dolor sit amet"}`;
+}
 
 const CODECS = [
   CompressionType.Gzip,
@@ -199,6 +207,44 @@ describe('lz4', () => {
     oversized.writeUInt32LE(0x7fffffff, 7);
     expect(errorKind(() => decompress(CompressionType.Lz4, oversized))).toBe('invalid-value');
     expect(errorKind(() => decompress(CompressionType.Lz4, packed.subarray(0, 20)))).toBe('invalid-value');
+  });
+
+  it('writes frames as librdkafka does: 64 KiB independent blocks, no checksums', () => {
+    const librdkafka = readFileSync(new URL('librdkafka-lz4-large.bin', FIXTURES)).subarray(61, 68);
+    const ours = compress(CompressionType.Lz4, jsonish(200_000));
+    expect(ours.subarray(0, 7).equals(librdkafka)).toBe(true);
+    expect(ours.readUInt32LE(7)).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it('stores incompressible blocks uncompressed', () => {
+    const data = randomBytes(100_000);
+    const packed = compress(CompressionType.Lz4, data);
+    expect(packed.readUInt32LE(7) >>> 31).toBe(1);
+    expect(decompress(CompressionType.Lz4, packed).equals(data)).toBe(true);
+  });
+
+  it('decodes linked blocks with checksums and a content size (liblz4 via python3-lz4)', () => {
+    const frame = readFileSync(new URL('lz4-linked-blocks.lz4', FIXTURES));
+    const expected = Array.from({ length: 3000 }, (_, i) => sequenceValue(i)).join('');
+    expect(decompress(CompressionType.Lz4, frame).toString()).toBe(expected);
+    expect(errorKind(() => decompress(CompressionType.Lz4, frame, 100_000))).toBe('invalid-length');
+  });
+
+  it("decodes lz4-napi's own frames (4 MiB blocks)", () => {
+    const lz4 = createRequire(import.meta.url)('lz4-napi') as typeof import('lz4-napi');
+    const data = jsonish(1_500_000);
+    const frame = lz4.compressFrameSync(data);
+    expect(frame[5]! >> 4).toBe(7);
+    expect(decompress(CompressionType.Lz4, frame).equals(data)).toBe(true);
+  });
+
+  it('refuses a declared content size that disagrees with the blocks', () => {
+    const blocks = compress(CompressionType.Lz4, Buffer.from('hello hello hello')).subarray(7);
+    // FLG 0x68: independent blocks + content size (5, while the blocks hold 17 bytes).
+    const header = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x68, 0x40, 5, 0, 0, 0, 0, 0, 0, 0, 0x00]);
+    expect(errorKind(() => decompress(CompressionType.Lz4, Buffer.concat([header, blocks])))).toBe(
+      'invalid-value',
+    );
   });
 
   it('decodes concatenated frames', () => {
