@@ -69,7 +69,8 @@ export class Cluster {
   clusterId: string | null = null;
   controllerId = -1;
   readonly brokers = new Map<number, BrokerInfo>();
-  private readonly topicCache = new Map<string, TopicInfo & { refreshedAt: number }>();
+  private readonly topicCache = new Map<string, TopicInfo>();
+  private readonly refreshedAt = new Map<string, number>();
   private readonly connections = new Map<string, BrokerConnection>();
   private closed = false;
 
@@ -171,6 +172,7 @@ export class Cluster {
       if (t.name === null) continue;
       if (t.errorCode !== ErrorCode.NONE) {
         this.topicCache.delete(t.name);
+        this.refreshedAt.delete(t.name);
         continue;
       }
       const partitions = t.partitions
@@ -189,8 +191,8 @@ export class Cluster {
         topicId: t.topicId,
         isInternal: t.isInternal,
         partitions,
-        refreshedAt: now,
       });
+      this.refreshedAt.set(t.name, now);
     }
   }
 
@@ -203,9 +205,13 @@ export class Cluster {
   invalidate(topics?: Iterable<string>): void {
     if (topics === undefined) {
       this.topicCache.clear();
+      this.refreshedAt.clear();
       return;
     }
-    for (const t of topics) this.topicCache.delete(t);
+    for (const t of topics) {
+      this.topicCache.delete(t);
+      this.refreshedAt.delete(t);
+    }
   }
 
   /**
@@ -214,13 +220,15 @@ export class Cluster {
    */
   async topics(names: readonly string[], opts: TopicLookupOptions = {}): Promise<TopicInfo[]> {
     const now = Date.now();
-    const fresh = (
-      t: (TopicInfo & { refreshedAt: number }) | undefined,
-    ): t is TopicInfo & { refreshedAt: number } =>
-      t !== undefined &&
-      now - t.refreshedAt < this.options.metadataMaxAgeMs &&
-      t.partitions.every((p) => p.leader >= 0);
-    if (names.every((n) => fresh(this.topicCache.get(n)))) return names.map((n) => this.topicCache.get(n)!);
+    const fresh = (name: string): boolean => {
+      const t = this.topicCache.get(name);
+      return (
+        t !== undefined &&
+        now - (this.refreshedAt.get(name) ?? 0) < this.options.metadataMaxAgeMs &&
+        t.partitions.every((p) => p.leader >= 0)
+      );
+    };
+    if (names.every(fresh)) return names.map((n) => this.topicCache.get(n)!);
     const wait = opts.waitForTopics ?? true;
     return withRetry(this.retry, async () => {
       const res = await this.fetchMetadata(names, opts.autoCreate ?? false);

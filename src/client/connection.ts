@@ -169,14 +169,7 @@ export class BrokerConnection {
       return this.connect().then(() => this.send(spec, version, req, opts));
     }
     return new Promise<Res>((resolve, reject) => {
-      this.enqueue(
-        spec,
-        version,
-        req,
-        opts,
-        resolve as (v: unknown) => void,
-        reject,
-      );
+      this.enqueue(spec, version, req, opts, resolve as (v: unknown) => void, reject);
     });
   }
 
@@ -192,9 +185,7 @@ export class BrokerConnection {
   ): Promise<void> {
     if (this.state !== 'ready') await this.connect();
     const socket = this.socket!;
-    socket.write(
-      this.encode(spec, version, req, this.nextCorrelationId++, opts),
-    );
+    socket.write(this.encode(spec, version, req, this.nextCorrelationId++, opts));
   }
 
   /** Waits for in-flight requests (bounded by their timeouts), then closes. Idempotent. */
