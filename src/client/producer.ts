@@ -307,7 +307,9 @@ export class Producer {
       return;
     }
     const now = Date.now();
-    const byLeader = new Map<number, ProducerBatch[]>();
+    // Per leader, request rounds: Kafka sends at most one batch per partition in a request, so
+    // the k-th ready batch of every partition goes into round k.
+    const byLeader = new Map<number, ProducerBatch[][]>();
     let wake = Infinity;
     const stale: string[] = [];
     for (const [topic, qs] of this.queues) {
@@ -322,7 +324,12 @@ export class Producer {
           stale.push(topic);
           continue;
         }
-        while (q.batches.length > 0 && q.inFlight < this.maxInFlight) {
+        let rounds = byLeader.get(leader);
+        if (rounds === undefined) {
+          rounds = [];
+          byLeader.set(leader, rounds);
+        }
+        for (let k = 0; q.batches.length > 0 && q.inFlight < this.maxInFlight; k++) {
           const b = q.batches[0]!;
           if (!b.sealed && this.flushing === 0 && now - b.createdAt < this.lingerMs) {
             wake = Math.min(wake, b.createdAt + this.lingerMs);
@@ -333,25 +340,25 @@ export class Producer {
           this.rotateSticky(topic, q.partition, qs.length);
           this.encode(b, q);
           q.inFlight++;
-          const list = byLeader.get(leader);
-          if (list === undefined) byLeader.set(leader, [b]);
-          else list.push(b);
+          (rounds[k] ??= []).push(b);
         }
       }
     }
-    for (const [leader, batches] of byLeader) {
-      let start = 0;
-      let bytes = 0;
-      for (let i = 0; i < batches.length; i++) {
-        const size = batches[i]!.encoded!.length;
-        if (i > start && bytes + size > this.maxRequestBytes) {
-          void this.produce(leader, batches.slice(start, i));
-          start = i;
-          bytes = 0;
+    for (const [leader, rounds] of byLeader) {
+      for (const batches of rounds) {
+        let start = 0;
+        let bytes = 0;
+        for (let i = 0; i < batches.length; i++) {
+          const size = batches[i]!.encoded!.length;
+          if (i > start && bytes + size > this.maxRequestBytes) {
+            void this.produce(leader, batches.slice(start, i));
+            start = i;
+            bytes = 0;
+          }
+          bytes += size;
         }
-        bytes += size;
+        void this.produce(leader, start === 0 ? batches : batches.slice(start));
       }
-      void this.produce(leader, start === 0 ? batches : batches.slice(start));
     }
     if (stale.length > 0) this.refreshMetadata(stale);
     if (wake < Infinity) this.armTimer(wake);
