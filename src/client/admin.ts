@@ -66,9 +66,12 @@ export class Admin {
     this.cluster = new Cluster(opts);
   }
 
-  /** Connects to a bootstrap broker now, so that an unreachable cluster fails here. */
-  async connect(): Promise<void> {
-    await withRetry(this.cluster.retry, () => this.cluster.fetchMetadata([]));
+  /**
+   * Connects to a bootstrap broker now, so that an unreachable cluster fails here; `timeoutMs`
+   * bounds the retries (default: the client's retry deadline).
+   */
+  async connect(timeoutMs?: number): Promise<void> {
+    await this.cluster.connect(timeoutMs);
   }
 
   /** Names of the cluster's topics, sorted; internal topics only when asked. */

@@ -142,6 +142,11 @@ export class Cluster {
     );
   }
 
+  /** Fetches cluster metadata (brokers, controller), retrying up to `timeoutMs`. */
+  async connect(timeoutMs = this.retry.timeoutMs): Promise<void> {
+    await withRetry({ ...this.retry, timeoutMs }, () => this.fetchMetadata([]));
+  }
+
   /**
    * Sends Metadata for `topics` (null: all) to any broker and updates the cache. One attempt;
    * callers retry.

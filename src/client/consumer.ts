@@ -1,6 +1,7 @@
 import { ErrorCode } from '../protocol/error-codes.js';
 import { Fetch, type FetchResponse, type FetchTopic } from '../protocol/messages/fetch.js';
 import { ZERO_UUID } from '../protocol/primitives/uuid.js';
+import { initCompression } from '../protocol/records/compression.js';
 import { isRivuletError, RivuletError } from '../shared/errors.js';
 import { Cluster } from './cluster.js';
 import type { ConsumerOptions, OffsetResetPolicy, SeekTarget, TopicPartition } from './consumer-types.js';
@@ -74,6 +75,7 @@ export class Consumer {
   private readonly autoCreate: boolean;
   private readonly states = new Map<string, Map<number, PartitionState>>();
   private readonly inflight = new Map<number, Promise<FetchOutcome>>();
+  private ready: Promise<void> | null = null;
   private failingSince = 0;
   private failures = 0;
   private closed = false;
@@ -90,6 +92,14 @@ export class Consumer {
     this.resetPolicy = opts.autoOffsetReset ?? 'latest';
     this.readCommitted = opts.readCommitted ?? false;
     this.autoCreate = opts.autoCreateTopics ?? false;
+  }
+
+  /**
+   * Connects to a bootstrap broker now, so that an unreachable cluster fails here; `timeoutMs`
+   * bounds the retries (default: the client's retry deadline).
+   */
+  async connect(timeoutMs?: number): Promise<void> {
+    await this.cluster.connect(timeoutMs);
   }
 
   /**
@@ -190,6 +200,9 @@ export class Consumer {
    */
   async poll(): Promise<FetchedPartition[]> {
     this.checkOpen();
+    // Records are decoded by the caller, synchronously: the zstd codec must be ready first.
+    this.ready ??= initCompression();
+    await this.ready;
     await this.resolvePositions();
     const topics = [...this.states.keys()];
     if (topics.length === 0) return [];

@@ -1,8 +1,11 @@
+import { ErrorCode } from '../protocol/error-codes.js';
+import { isProtocolError } from '../protocol/errors.js';
 import { BatchView, batches } from '../protocol/records/batch-view.js';
 import { ControlRecordType, decodeControlRecordKey } from '../protocol/records/control-records.js';
 import { forEachRecord } from '../protocol/records/decode-batch.js';
 import type { Record as KafkaRecord } from '../protocol/records/record.js';
 import type { RecordCursor } from '../protocol/records/record-cursor.js';
+import { KafkaError } from './errors.js';
 
 /** A record with the topic and partition it was read from. */
 export interface ConsumerRecord extends KafkaRecord {
@@ -100,7 +103,17 @@ export class FetchedPartition {
       } else if (view.isControl) {
         continue;
       }
-      forEachRecord(view, inner);
+      try {
+        forEachRecord(view, inner);
+      } catch (err) {
+        if (!isProtocolError(err)) throw err;
+        throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, {
+          api: 'Fetch',
+          topic: this.topic,
+          partition: this.partition,
+          brokerMessage: `batch at offset ${view.baseOffsetNumber}: ${err.message}`,
+        });
+      }
       if (state.stopped) break;
     }
     return count;

@@ -121,11 +121,12 @@ export class Producer {
 
   /**
    * Connects now (a bootstrap broker, and the producer id when idempotent), so that an
-   * unreachable cluster fails here rather than at the first send.
+   * unreachable cluster fails here rather than at the first send. `timeoutMs` bounds the
+   * retries (default: the client's retry deadline).
    */
-  async connect(): Promise<void> {
+  async connect(timeoutMs?: number): Promise<void> {
     await this.prepare();
-    await withRetry(this.cluster.retry, () => this.cluster.fetchMetadata([]));
+    await this.cluster.connect(timeoutMs);
     if (this.idempotent && this.producerId < 0) await this.acquireProducerId();
   }
 
