@@ -63,12 +63,19 @@ export class KafkaError extends RivuletError {
   }
 }
 
-/** Throws a {@link KafkaError} unless `errorCode` is NONE. */
+/** Throws a {@link KafkaError} unless `errorCode` is NONE (for the client's own use). */
 export function throwIfError(errorCode: number, ctx: KafkaErrorContext): void {
   if (errorCode !== ErrorCode.NONE) throw new KafkaError(errorCode, ctx);
 }
 
-/** True when `err` is a {@link KafkaError} with Kafka error `name`. */
+/**
+ * True when `err` is a {@link KafkaError} (with Kafka error `name`, when given).
+ *
+ * @example
+ * ```ts
+ * if (isKafkaError(err, 'OFFSET_OUT_OF_RANGE')) consumer.seek(tp, 'earliest');
+ * ```
+ */
 export function isKafkaError(err: unknown, name?: string): err is KafkaError {
   return err instanceof KafkaError && (name === undefined || err.errorName === name);
 }
