@@ -8,10 +8,10 @@ import { isRivuletError, RivuletError } from '../shared/errors.js';
 import { Cluster, type TopicInfo } from './cluster.js';
 import { KafkaError } from './errors.js';
 import { fromInt64 } from './int64.js';
-import { defaultPartitioner, type Partitioner } from './partitioner.js';
-import { addSequence, Delivery, PartitionQueue, ProducerBatch } from './producer-batch.js';
-import { recordBytes, toBuffer, toHeaders } from './producer-records.js';
+import { defaultPartitioner } from './partitioner.js';
+import { addSequence, Delivery, type PartitionQueue, type ProducerBatch } from './producer-batch.js';
 import type { CompressionName, ProducerOptions, ProducerRecord, SendResult } from './producer-types.js';
+import { RecordAccumulator } from './record-accumulator.js';
 import { backoffMs, withRetry } from './retry.js';
 
 const CODECS: Readonly<Record<CompressionName, CompressionType>> = {
@@ -61,24 +61,13 @@ export class Producer {
   private readonly compression: CompressionType;
   private readonly compressionLevel: number | undefined;
   private readonly lingerMs: number;
-  private readonly batchBytes: number;
   private readonly maxRequestBytes: number;
   private readonly maxInFlight: number;
   private readonly deliveryTimeoutMs: number;
-  private readonly bufferBytes: number;
-  private readonly partitioner: Partitioner;
   private readonly autoCreate: boolean;
 
-  /** Per topic, per partition (sparse: created on first use). */
-  private readonly queues = new Map<string, (PartitionQueue | undefined)[]>();
-  private readonly sticky = new Map<string, number>();
+  private readonly buffer: RecordAccumulator;
   private readonly lookups = new Map<string, Promise<TopicInfo>>();
-  private nextBatchId = 0;
-  private buffered = 0;
-  /** Batches created and not yet acknowledged or failed. */
-  private outstanding = 0;
-  private spaceWaiters: (() => void)[] = [];
-  private idleWaiters: (() => void)[] = [];
   private flushing = 0;
   private drainScheduled = false;
   private timer: NodeJS.Timeout | null = null;
@@ -110,12 +99,14 @@ export class Producer {
     }
     this.compressionLevel = opts.compressionLevel;
     this.lingerMs = opts.lingerMs ?? 5;
-    this.batchBytes = opts.batchBytes ?? 1_000_000;
     this.maxRequestBytes = opts.maxRequestBytes ?? 8 * 1024 * 1024;
     this.maxInFlight = Math.max(1, Math.min(opts.maxInFlight ?? 5, this.idempotent ? 5 : Infinity));
     this.deliveryTimeoutMs = opts.deliveryTimeoutMs ?? 120_000;
-    this.bufferBytes = opts.bufferBytes ?? 32 * 1024 * 1024;
-    this.partitioner = opts.partitioner ?? defaultPartitioner;
+    this.buffer = new RecordAccumulator(
+      opts.batchBytes ?? 1_000_000,
+      opts.bufferBytes ?? 32 * 1024 * 1024,
+      opts.partitioner ?? defaultPartitioner,
+    );
     this.autoCreate = opts.autoCreateTopics ?? true;
   }
 
@@ -139,16 +130,17 @@ export class Producer {
     this.checkOpen();
     if (this.ready === null) this.ready = this.prepare();
     await this.ready;
-    if (this.buffered >= this.bufferBytes || this.spaceWaiters.length > 0) {
-      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
-    }
+    await this.buffer.waitForSpace();
     const info = this.cluster.cachedTopic(topic) ?? (await this.lookup(topic));
     this.checkOpen();
     if (records.length === 0) return [];
     return new Promise<SendResult[]>((resolve, reject) => {
       const delivery = new Delivery(resolve, reject);
       try {
-        this.append(topic, info.partitions.length, records, delivery);
+        const now = Date.now();
+        const full = this.buffer.append(topic, info.partitions.length, records, delivery, now);
+        if (full || this.lingerMs <= 0 || this.flushing > 0) this.scheduleDrain();
+        else this.armTimer(now + this.lingerMs);
       } catch (err) {
         delivery.fail(err as Error);
       }
@@ -160,7 +152,7 @@ export class Producer {
     this.flushing++;
     try {
       this.scheduleDrain();
-      while (this.outstanding > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      while (!this.buffer.isIdle) await this.buffer.waitIdle();
     } finally {
       this.flushing--;
     }
@@ -196,79 +188,6 @@ export class Producer {
     return p;
   }
 
-  private queue(topic: string, partition: number): PartitionQueue {
-    let qs = this.queues.get(topic);
-    if (qs === undefined) {
-      qs = [] as (PartitionQueue | undefined)[];
-      this.queues.set(topic, qs);
-    }
-    let q = qs[partition];
-    if (q === undefined) {
-      q = new PartitionQueue(topic, partition);
-      qs[partition] = q;
-    }
-    return q;
-  }
-
-  private append(
-    topic: string,
-    partitionCount: number,
-    records: readonly ProducerRecord[],
-    delivery: Delivery,
-  ): void {
-    for (const r of records) {
-      if (r.partition !== undefined) checkPartition(topic, r.partition, partitionCount);
-    }
-    const now = Date.now();
-    let full = false;
-    for (const r of records) {
-      const key = toBuffer(r.key);
-      const value = toBuffer(r.value);
-      const headers = toHeaders(r.headers);
-      let partition = r.partition ?? this.partitioner(topic, key, partitionCount);
-      if (partition === -1 && r.partition === undefined)
-        partition = this.stickyPartition(topic, partitionCount);
-      checkPartition(topic, partition, partitionCount);
-      const size = recordBytes(key, value, headers);
-      const q = this.queue(topic, partition);
-      let batch = q.open;
-      if (batch !== undefined && batch.records.length > 0 && batch.bytes + size > this.batchBytes) {
-        batch.sealed = true;
-        full = true;
-        batch = undefined;
-      }
-      if (batch === undefined) {
-        batch = new ProducerBatch(topic, partition, this.nextBatchId++, now);
-        q.batches.push(batch);
-        this.outstanding++;
-      }
-      batch.add({ timestamp: r.timestamp ?? now, key, value, headers }, size, delivery);
-      this.buffered += size;
-      if (batch.bytes >= this.batchBytes) {
-        batch.sealed = true;
-        full = true;
-      }
-    }
-    if (full || this.lingerMs <= 0 || this.flushing > 0) this.scheduleDrain();
-    else this.armTimer(now + this.lingerMs);
-  }
-
-  private stickyPartition(topic: string, partitionCount: number): number {
-    let p = this.sticky.get(topic);
-    if (p === undefined || p >= partitionCount) {
-      p = Math.floor(Math.random() * partitionCount);
-      this.sticky.set(topic, p);
-    }
-    return p;
-  }
-
-  /** Moves the topic's sticky partition on once its batch leaves (KIP-480). */
-  private rotateSticky(topic: string, partition: number, partitionCount: number): void {
-    if (this.sticky.get(topic) !== partition || partitionCount < 2) return;
-    const next = Math.floor(Math.random() * (partitionCount - 1));
-    this.sticky.set(topic, next >= partition ? next + 1 : next);
-  }
-
   private scheduleDrain(): void {
     if (this.drainScheduled) return;
     this.drainScheduled = true;
@@ -296,7 +215,7 @@ export class Producer {
   private drain(): void {
     if (this.cluster.isClosed) return;
     if (this.idempotent && this.producerId < 0) {
-      if (this.outstanding > 0)
+      if (!this.buffer.isIdle)
         void this.acquireProducerId().then(
           () => {
             this.scheduleDrain();
@@ -313,7 +232,7 @@ export class Producer {
     const byLeader = new Map<number, ProducerBatch[][]>();
     let wake = Infinity;
     const stale: string[] = [];
-    for (const [topic, qs] of this.queues) {
+    for (const [topic, qs] of this.buffer.queues) {
       for (const q of qs) {
         if (q === undefined || q.batches.length === 0 || q.retrying !== null) continue;
         if (q.notBefore > now) {
@@ -338,7 +257,7 @@ export class Producer {
           }
           q.batches.shift();
           b.sealed = true;
-          this.rotateSticky(topic, q.partition, qs.length);
+          this.buffer.rotateSticky(topic, q.partition, qs.length);
           this.encode(b, q);
           q.inFlight++;
           (rounds[k] ??= []).push(b);
@@ -452,10 +371,10 @@ export class Producer {
   }
 
   private completed(b: ProducerBatch, baseOffset: number, logAppendTime: number): void {
-    const q = this.queue(b.topic, b.partition);
+    const q = this.buffer.queue(b.topic, b.partition);
     q.inFlight--;
     b.complete(baseOffset, logAppendTime);
-    this.release(b);
+    this.buffer.release(b);
     this.settle(q);
   }
 
@@ -465,7 +384,7 @@ export class Producer {
    * delivery timeout; anything else fails the records of that batch.
    */
   private failed(b: ProducerBatch, err: Error): void {
-    const q = this.queue(b.topic, b.partition);
+    const q = this.buffer.queue(b.topic, b.partition);
     q.inFlight--;
     let retriable = isRivuletError(err) && err.retriable;
     if (err instanceof KafkaError) {
@@ -490,7 +409,7 @@ export class Producer {
             )
           : err,
       );
-      this.release(b);
+      this.buffer.release(b);
       // The sequence numbers after a failed batch would leave a gap: later batches need a new id.
       if (this.idempotent && b.producerId === this.producerId) this.resetProducerId();
     }
@@ -508,25 +427,10 @@ export class Producer {
     if (q.batches.length > 0) this.scheduleDrain();
   }
 
-  private release(b: ProducerBatch): void {
-    this.buffered -= b.bytes;
-    this.outstanding--;
-    if (this.buffered < this.bufferBytes && this.spaceWaiters.length > 0) {
-      const waiters = this.spaceWaiters;
-      this.spaceWaiters = [];
-      for (const w of waiters) w();
-    }
-    if (this.outstanding === 0 && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
-  }
-
   private resetProducerId(): void {
     this.producerId = -1;
     this.producerEpoch = -1;
-    for (const qs of this.queues.values()) for (const q of qs) if (q !== undefined) q.nextSequence = 0;
+    for (const qs of this.buffer.queues.values()) for (const q of qs) if (q !== undefined) q.nextSequence = 0;
   }
 
   /** InitProducerId (once at a time): a producer id and epoch for idempotent batches. */
@@ -578,29 +482,7 @@ export class Producer {
       });
   }
 
-  /** Fails every queued (not in-flight) batch, of `topics` or of all topics. */
   private failAll(err: unknown, topics?: readonly string[]): void {
-    const e = err instanceof Error ? err : new Error(String(err));
-    for (const [topic, qs] of this.queues) {
-      if (topics !== undefined && !topics.includes(topic)) continue;
-      for (const q of qs) {
-        if (q === undefined) continue;
-        const batches = q.batches;
-        q.batches = [];
-        for (const b of batches) {
-          b.fail(e);
-          this.release(b);
-        }
-      }
-    }
-  }
-}
-
-function checkPartition(topic: string, partition: number, partitionCount: number): void {
-  if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
-    throw new RivuletError(
-      'RIV_ERR_INVALID_ARGUMENT',
-      `partition ${partition} of '${topic}' does not exist (the topic has ${partitionCount} partitions)`,
-    );
+    this.buffer.failQueued(err instanceof Error ? err : new Error(String(err)), topics);
   }
 }

@@ -10,9 +10,11 @@ import {
   type ConsumerRecord,
   type TopicPartition,
 } from '../../src/client/index.js';
+import { ApiKey } from '../../src/protocol/api-keys.js';
 import { batches } from '../../src/protocol/records/batch-view.js';
 import { isRivuletError } from '../../src/shared/errors.js';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
+import { FaultProxy } from './support/fault-proxy.js';
 
 describe('producing and consuming against the broker', () => {
   let broker: TestBroker;
@@ -259,6 +261,20 @@ describe('producing and consuming against the broker', () => {
       }
     }
     expect(bytes).toBe(Array.from({ length: 50 }, (_, i) => `value-${i}`.length).reduce((a, b) => a + b, 0));
+  });
+
+  it('retries UNKNOWN_TOPIC_OR_PARTITION until a topic created meanwhile appears', async () => {
+    const proxy = await FaultProxy.start(broker.address);
+    const p = new Producer({ bootstrap: proxy.bootstrap, autoCreateTopics: false });
+    const sending = p.send('created-later', [{ key: 'k', value: 'v' }]);
+    // A second Metadata request means the first was answered UNKNOWN_TOPIC_OR_PARTITION.
+    while ((proxy.counts.get(ApiKey.Metadata) ?? 0) < 2) await new Promise((r) => setTimeout(r, 10));
+    await admin.createTopics([{ name: 'created-later', partitions: 2 }]);
+    const [r] = await sending;
+    expect(r).toMatchObject({ topic: 'created-later', baseOffset: 0, count: 1 });
+    expect(r!.partition).toBe(keyPartition(Buffer.from('k'), 2));
+    await p.close();
+    await proxy.close();
   });
 
   it('refuses a group id until consumer groups exist, and use after close', async () => {
