@@ -94,6 +94,7 @@ export class Cluster {
         clientId: this.options.clientId,
         connectTimeoutMs: this.options.connectTimeoutMs,
         requestTimeoutMs: this.options.requestTimeoutMs,
+        maxVersions: this.options.maxVersions,
         logger: this.options.logger,
       });
       this.connections.set(key, conn);

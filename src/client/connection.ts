@@ -23,6 +23,8 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Largest response frame accepted (default 512 MiB); a larger size prefix closes the connection. */
   maxResponseBytes?: number;
+  /** Highest versions to use, by Kafka API name (`{ Fetch: 11 }`); see ClientOptions.maxVersions. */
+  maxVersions?: Readonly<Record<string, number>>;
   logger?: Logger;
 }
 
@@ -100,6 +102,7 @@ export class BrokerConnection {
   private readonly requestTimeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly log: Logger;
+  private readonly maxVersions: Readonly<Record<string, number>>;
 
   private state: State = 'idle';
   private socket: Socket | null = null;
@@ -121,6 +124,7 @@ export class BrokerConnection {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
     this.maxResponseBytes = opts.maxResponseBytes ?? 512 * 1024 * 1024;
     this.log = opts.logger ?? silentLogger;
+    this.maxVersions = opts.maxVersions ?? {};
   }
 
   /** True once connected and versions are negotiated. */
@@ -392,7 +396,7 @@ export class BrokerConnection {
         `broker ${this.address} refused ApiVersions with error code ${res.errorCode}`,
       );
     }
-    return new NegotiatedVersions(res.apiKeys, this.address);
+    return new NegotiatedVersions(res.apiKeys, this.address, this.maxVersions);
   }
 
   private onData(socket: Socket, chunk: Buffer): void {

@@ -19,6 +19,12 @@ export interface ClientOptions {
   retry?: RetryOptions;
   /** Cached metadata older than this is refreshed before use (default 5 min, as Kafka). */
   metadataMaxAgeMs?: number;
+  /**
+   * Highest protocol versions to use, by Kafka API name (`{ Fetch: 11, Produce: 7 }`). The client
+   * otherwise uses the highest version it shares with each broker; caps make it behave like an
+   * older client (interoperability checks, working around a broker bug in one version).
+   */
+  maxVersions?: Readonly<Record<string, number>>;
   logger?: Logger;
 }
 
@@ -34,6 +40,7 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   retry: ResolvedRetry;
   metadataMaxAgeMs: number;
+  maxVersions: Readonly<Record<string, number>>;
   logger: Logger;
 }
 
@@ -69,6 +76,7 @@ export function resolveClientOptions(opts: ClientOptions): ResolvedClientOptions
     requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
     retry: resolveRetry(opts.retry),
     metadataMaxAgeMs: opts.metadataMaxAgeMs ?? 300_000,
+    maxVersions: opts.maxVersions ?? {},
     logger: opts.logger ?? silentLogger,
   };
 }

@@ -37,6 +37,8 @@ export class NegotiatedVersions {
   constructor(
     apiKeys: readonly { apiKey: number; minVersion: number; maxVersion: number }[],
     private readonly address: string,
+    /** Highest versions to use, by Kafka API name (`{ Fetch: 11 }`): to behave like an older client. */
+    caps: Readonly<Record<string, number>> = {},
   ) {
     let maxKey = 0;
     for (const a of apiKeys) maxKey = Math.max(maxKey, a.apiKey);
@@ -46,7 +48,7 @@ export class NegotiatedVersions {
       const spec = apiSpecs.get(a.apiKey);
       if (spec === undefined || a.apiKey < 0) continue;
       const [min, max] = clientRange(spec);
-      const v = Math.min(max, a.maxVersion);
+      const v = Math.min(max, a.maxVersion, caps[spec.name] ?? Infinity);
       if (v >= Math.max(min, a.minVersion)) this.chosen[a.apiKey] = v;
     }
   }
