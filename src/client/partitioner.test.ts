@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { keyPartition, murmur2 } from './partitioner.js';
 
@@ -28,5 +30,31 @@ describe('murmur2', () => {
     }
     // A concrete case: 'foobar' over 12 partitions.
     expect(keyPartition(Buffer.from('foobar'), 12)).toBe(((-790332482 & 0x7fffffff) >>> 0) % 12);
+  });
+});
+
+describe('keyPartition against another Java-compatible client', () => {
+  // kafkajs' DefaultPartitioner ports Java's; its murmur2 is a separate implementation (Long-based).
+  const kafkajs = Partitioners.DefaultPartitioner();
+
+  it('agrees with kafkajs for arbitrary keys and partition counts', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 1, max: 1000 }), (bytes, n) => {
+        const key = Buffer.from(bytes);
+        const theirs = kafkajs({
+          topic: 't',
+          partitionMetadata: Array.from({ length: n }, (_, i) => ({
+            partitionId: i,
+            leader: 0,
+            partitionErrorCode: 0,
+            replicas: [0],
+            isr: [0],
+          })),
+          message: { key, value: null },
+        });
+        expect(keyPartition(key, n)).toBe(theirs);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
