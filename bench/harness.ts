@@ -24,12 +24,35 @@ export interface Benchmark {
   note?: () => string;
 }
 
+/** A figure measured by the bench file itself (a whole process, a server round trip …). */
+export interface Figure {
+  label: string;
+  value: number;
+  /** e.g. 'records/s', 'MB/s', 'ms'. */
+  unit: string;
+}
+
+/**
+ * A row measured outside the harness's loop — for work that is asynchronous or runs in other
+ * processes (a broker under kcat, a crash-recovery) — still as a subject beside a baseline
+ * measured in the same run. `lowerIsBetter` for times, so the ratio reads "× the baseline's speed".
+ */
+export interface MeasuredRow {
+  name: string;
+  subject: Figure;
+  baseline: Figure;
+  lowerIsBetter?: boolean;
+  note?: string;
+}
+
 export interface BenchFile {
   area: string;
   /** Runs once before the area's benchmarks (e.g. `await initCompression()`). */
   setup?: () => Promise<void>;
   /** Built after `setup`, so inputs can use what it prepared. */
-  benchmarks: () => Benchmark[];
+  benchmarks?: () => Benchmark[];
+  /** Rows the file measures itself; `filter` is the command line's filters (lower case). */
+  measured?: (opts: { timeMs: number; selected: (name: string) => boolean }) => AsyncIterable<MeasuredRow>;
 }
 
 export function defineBenchmarks(file: BenchFile): BenchFile {
@@ -114,6 +137,13 @@ export function figure(c: Case, m: Measurement): { value: number; unit: string }
   return bytesPerSecond >= 1e9
     ? { value: bytesPerSecond / 1e9, unit: 'GB/s' }
     : { value: bytesPerSecond / 1e6, unit: 'MB/s' };
+}
+
+/** The speed of `subject` relative to `baseline`, whichever way the unit points. */
+export function ratioOf(row: MeasuredRow): number {
+  return row.lowerIsBetter === true
+    ? row.baseline.value / row.subject.value
+    : row.subject.value / row.baseline.value;
 }
 
 export function formatFigure(f: { value: number; unit: string }): string {

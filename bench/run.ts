@@ -9,7 +9,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type BenchFile, type Case, type Measurement, figure, formatFigure, measurePair } from './harness.js';
+import {
+  type BenchFile,
+  type Benchmark,
+  type Case,
+  type Measurement,
+  figure,
+  formatFigure,
+  measurePair,
+  ratioOf,
+} from './harness.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -71,11 +80,32 @@ for (const file of files) {
   const mod = (await import(new URL(file, dir).href)) as { default: BenchFile };
   const bench = mod.default;
   await bench.setup?.();
-  const chosen = bench.benchmarks().filter((b) => selected(bench.area, file, b.name));
+  const chosen = (bench.benchmarks?.() ?? []).filter((b) => selected(bench.area, file, b.name));
   await runAll(bench.area, chosen);
+  if (bench.measured !== undefined) {
+    for await (const m of bench.measured({ timeMs, selected: (name) => selected(bench.area, file, name) })) {
+      emit({
+        area: bench.area,
+        name: m.name,
+        subject: `${m.subject.label}: ${formatFigure(m.subject)}`,
+        baseline: `${m.baseline.label}: ${formatFigure(m.baseline)}`,
+        ratio: `${ratioOf(m).toFixed(2)}×`,
+        note: m.note ?? '',
+      });
+    }
+  }
 }
 
-async function runAll(area: string, benchmarks: ReturnType<BenchFile['benchmarks']>): Promise<void> {
+function emit(row: Row): void {
+  rows.push(row);
+  if (!values.markdown) {
+    console.log(
+      `${row.area.padEnd(12)} ${row.name.padEnd(44)} ${row.subject.padEnd(40)} ${row.baseline.padEnd(40)} ${row.ratio.padStart(8)}  ${row.note}`,
+    );
+  }
+}
+
+async function runAll(area: string, benchmarks: Benchmark[]): Promise<void> {
   for (const b of benchmarks) {
     const [s, base] = measurePair(b.subject, b.baseline, { timeMs });
     const row: Row = {
@@ -86,12 +116,7 @@ async function runAll(area: string, benchmarks: ReturnType<BenchFile['benchmarks
       ratio: `${(throughput(b.subject, s) / throughput(b.baseline, base)).toFixed(2)}×`,
       note: b.note?.() ?? '',
     };
-    rows.push(row);
-    if (!values.markdown) {
-      console.log(
-        `${row.area.padEnd(12)} ${row.name.padEnd(44)} ${row.subject.padEnd(40)} ${row.baseline.padEnd(40)} ${row.ratio.padStart(8)}  ${row.note}`,
-      );
-    }
+    emit(row);
     // Let timers and GC breathe between rows.
     await new Promise((resolve) => setImmediate(resolve));
   }
