@@ -1,12 +1,11 @@
 /*
  * Client produce throughput: records/s our Producer gets into our broker, acks=1 and acks=all
  * (idempotent, fsynced), 100-byte records, one partition; beside kcat (librdkafka) producing the
- * same records to the same broker in the same run when kcat is installed.
+ * same records to the same broker in the same run when kcat is installed. The broker runs as
+ * `bin/rivulet.js broker` in a child process, so build first.
  *
- *   npm run build && npx tsx bench/client-produce.bench.ts [--records=1000000]
- *
- * It is a standalone script (network, child processes, async) rather than a case of bench/run.ts,
- * whose harness times synchronous functions: `npm run bench` lists nothing for it.
+ *   npm run build && npx tsx bench/client-produce.bench.ts [--records=1000000]   (its own table)
+ *   npm run bench -- client                                                      (harness rows)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -18,10 +17,7 @@ import { parseArgs } from 'node:util';
 import { Admin } from '../src/client/admin.js';
 import { Producer } from '../src/client/producer.js';
 import type { ProducerRecord, SendResult } from '../src/client/producer-types.js';
-import { defineBenchmarks } from './harness.js';
-
-/** Nothing for bench/run.ts: see the header. */
-export default defineBenchmarks({ area: 'client', benchmarks: () => [] });
+import { defineBenchmarks, type MeasuredRow } from './harness.js';
 
 const RECORD_BYTES = 100;
 const CHUNK = 1000;
@@ -123,13 +119,15 @@ function produceWithKcat(bootstrap: string, topic: string, acks: 1 | 'all', file
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { records: { type: 'string', default: '1000000' } } });
-  const n = Number(args.records);
+function hasKcat(): boolean {
+  return spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Produces `n` records with each producer (ours, then kcat's when installed) into a fresh broker. */
+async function measure(n: number): Promise<Row[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'rivulet-bench-'));
   const { child, bootstrap } = await startBrokerProcess(path.join(dir, 'data'));
   const pool = values(4096);
-  const hasKcat = spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status === 0;
   const rows: Row[] = [];
   try {
     const admin = new Admin({ bootstrap });
@@ -145,7 +143,7 @@ async function main(): Promise<void> {
         seconds: await produceWithClient(bootstrap, topic, acks, n, pool),
       });
     }
-    if (hasKcat) {
+    if (hasKcat()) {
       const file = path.join(dir, 'records.txt');
       await writeLines(file, n, pool);
       for (const acks of [1, 'all'] as const) {
@@ -162,7 +160,38 @@ async function main(): Promise<void> {
     await new Promise((r) => child.once('exit', r));
     await rm(dir, { recursive: true, force: true });
   }
+  return rows;
+}
 
+export default defineBenchmarks({
+  area: 'client',
+  async *measured({ selected }) {
+    if (!selected('client produce')) return;
+    if (!hasKcat()) {
+      console.log('client: kcat is not installed, so there is no baseline; skipping (apt-get install kcat)');
+      return;
+    }
+    const n = 1_000_000;
+    const rows = await measure(n);
+    for (const acks of ['1', 'all']) {
+      const ours = rows.find((r) => r.name === `rivulet Producer, acks=${acks}`)!;
+      const kcat = rows.find((r) => r.name === `kcat (librdkafka), acks=${acks}`)!;
+      const row: MeasuredRow = {
+        name: `client produce ${n / 1e6}M × 100 B, acks=${acks}`,
+        subject: { label: 'rivulet Producer', value: ours.records / ours.seconds, unit: 'records/s' },
+        baseline: { label: 'kcat', value: kcat.records / kcat.seconds, unit: 'records/s' },
+        note: acks === 'all' ? 'both idempotent; fsync per request batch' : '',
+      };
+      yield row;
+    }
+  },
+});
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({ options: { records: { type: 'string', default: '1000000' } } });
+  const n = Number(args.records);
+  const rows = await measure(n);
+  const kcatThere = rows.some((r) => r.name.startsWith('kcat'));
   console.log(`# client produce: ${n} × ${RECORD_BYTES} B records, 1 partition, broker in a child process`);
   console.log(
     `# ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
@@ -175,11 +204,11 @@ async function main(): Promise<void> {
     const acks = r.name.slice(r.name.indexOf('acks='));
     const kcat = rows.find((x) => x.name.startsWith('kcat') && x.name.endsWith(acks));
     const ratio =
-      kcat === undefined
-        ? hasKcat
+      kcat !== undefined
+        ? `${(rate / (kcat.records / kcat.seconds)).toFixed(2)}×`
+        : kcatThere
           ? ''
-          : 'kcat not installed'
-        : `${(rate / (kcat.records / kcat.seconds)).toFixed(2)}×`;
+          : 'kcat not installed';
     console.log(
       `| ${r.name} | ${Math.round(rate).toLocaleString('en-US')} | ${((rate * RECORD_BYTES) / 1e6).toFixed(1)} | ${r.seconds.toFixed(2)} | ${ratio} |`,
     );
