@@ -189,7 +189,7 @@ export class BrokerConnection {
   ): Promise<void> {
     if (this.state !== 'ready') await this.connect();
     const socket = this.socket!;
-    socket.write(this.encode(spec, version, req, this.nextCorrelationId++, opts));
+    socket.write(this.encode(spec, version, req, this.takeCorrelationId(), opts));
   }
 
   /** Waits for in-flight requests (bounded by their timeouts), then closes. Idempotent. */
@@ -208,6 +208,13 @@ export class BrokerConnection {
   destroy(err?: Error): void {
     this.state = 'closed';
     this.teardown(err ?? this.closedError());
+  }
+
+  /** Correlation ids are positive int32s; they wrap after 2^31-1 requests. */
+  private takeCorrelationId(): number {
+    const id = this.nextCorrelationId;
+    this.nextCorrelationId = id === 0x7fffffff ? 1 : id + 1;
+    return id;
   }
 
   /** A method, not an inline test, so that TypeScript does not narrow `state` across awaits. */
@@ -229,8 +236,7 @@ export class BrokerConnection {
     rawSpec?: ApiSpec<unknown, unknown>,
   ): void {
     const encodeSpec = (spec ?? rawSpec)!;
-    const correlationId = this.nextCorrelationId++;
-    if (this.nextCorrelationId > 0x7fffffff) this.nextCorrelationId = 1;
+    const correlationId = this.takeCorrelationId();
     let frame: Buffer;
     try {
       frame = this.encode(encodeSpec, version, req, correlationId, opts);
