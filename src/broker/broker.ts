@@ -9,6 +9,7 @@ import { formatHostPort, isWildcard, parseHostPort, type HostPort } from './addr
 import { BrokerConfig } from './config.js';
 import { Connection } from './connection.js';
 import type { BrokerContext } from './context.js';
+import { GroupCoordinator, groupCoordinatorConfig } from './group-coordinator/index.js';
 import { brokerHandlers } from './handlers/index.js';
 import { ProducerIdAllocator } from './producer-ids.js';
 import { Router } from './router.js';
@@ -28,6 +29,11 @@ export interface BrokerOptions {
   clock?: Clock;
   /** How long `close()` waits for in-flight requests before closing connections (default 5 s). */
   shutdownTimeoutMs?: number;
+  /**
+   * Awaited before the group coordinator replays `__consumer_offsets` (in the background, after
+   * the broker listens). Tests hold it to observe COORDINATOR_LOAD_IN_PROGRESS.
+   */
+  beforeGroupLoad?: () => Promise<void>;
 }
 
 /** A running broker. */
@@ -40,6 +46,8 @@ export interface Broker {
   readonly bootstrap: string;
   readonly clusterId: string;
   readonly logs: LogManager;
+  /** Consumer groups and committed offsets (lag per group for the console and CLI). */
+  readonly groups: GroupCoordinator;
   /**
    * Stops cleanly: stops accepting, lets in-flight requests finish (long-polling fetches return at
    * once), closes connections, fsyncs every log and writes the clean-shutdown marker.
@@ -82,6 +90,14 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     maintenanceIntervalMs: config.number('log.retention.check.interval.ms'),
   });
   let server: Server | undefined;
+  const groups = new GroupCoordinator({
+    logs,
+    config: groupCoordinatorConfig(config),
+    clock,
+    logger: log.child({ component: 'groups' }),
+    realTimers: true,
+    ...(opts.beforeGroupLoad === undefined ? {} : { beforeLoad: opts.beforeGroupLoad }),
+  });
   try {
     const producerIds = await ProducerIdAllocator.open(opts.dataDir);
     server = createServer({ noDelay: true });
@@ -90,12 +106,20 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     const ctx: BrokerContext = { config, logs, advertised, log, clock };
     const routerRef: { router?: Router } = {};
     const router = new Router(
-      brokerHandlers(ctx, { producerIds, supportedApis: () => routerRef.router?.supportedApis() ?? [] }),
+      brokerHandlers(ctx, {
+        producerIds,
+        groups,
+        supportedApis: () => routerRef.router?.supportedApis() ?? [],
+      }),
     );
     routerRef.router = router;
-    return serve(server, { address, advertised, router, logs, log, config, opts });
+    // Offsets are restored in the background, as Kafka does: group APIs answer
+    // COORDINATOR_LOAD_IN_PROGRESS meanwhile, everything else is served at once.
+    void groups.start();
+    return serve(server, { address, advertised, router, logs, groups, log, config, opts });
   } catch (err) {
     server?.close();
+    await groups.close();
     await logs.close();
     throw err;
   }
@@ -143,6 +167,7 @@ function serve(
     advertised: HostPort;
     router: Router;
     logs: LogManager;
+    groups: GroupCoordinator;
     log: Logger;
     config: BrokerConfig;
     opts: BrokerOptions;
@@ -177,12 +202,14 @@ function serve(
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) =>
+      const stopped = new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
-        }),
-      );
+        });
+      });
       shutdown.abort();
+      // Answers waiting JoinGroup/SyncGroup calls, so connections can drain.
+      await s.groups.close();
       await within(Promise.all([...connections].map((c) => c.drained())), s.opts.shutdownTimeoutMs ?? 5000);
       // end() flushes the responses already written; peers that do not close are cut after 1 s.
       for (const c of connections) c.end();
@@ -201,6 +228,7 @@ function serve(
     bootstrap: formatHostPort(s.advertised),
     clusterId: s.logs.clusterId,
     logs: s.logs,
+    groups: s.groups,
     close,
   };
 }

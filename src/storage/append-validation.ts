@@ -19,7 +19,7 @@ function problem(kind: InputProblem['kind'], message: string): InputProblem {
 /**
  * Checks the structure of an append's input cheaply (headers only; the caller has checked
  * CRCs): whole v2 batches back to back, a known codec, a record count that matches the offset
- * delta, sane producer fields, the topic's size limit, and — only when the topic sets
+ * delta, sane producer fields, the topic's size limit, keys on compacted topics, and — only when the topic sets
  * `message.timestamp.before/after.max.ms` — timestamps (every record of uncompressed batches,
  * first and max timestamp of compressed ones). Returns the batch views or the problem.
  */
@@ -46,7 +46,7 @@ export function validateAppendInput(
         `batch of ${view.size} bytes is larger than max.message.bytes ${config.maxMessageBytes}`,
       );
     }
-    const bad = checkHeader(view);
+    const bad = checkHeader(view) ?? (config.cleanupCompact ? checkKeys(view) : null);
     if (bad !== null) return problem('invalid-record', `batch at byte ${pos}: ${bad}`);
     views.push(view);
     pos += view.size;
@@ -80,6 +80,25 @@ function checkHeader(v: BatchView): string | null {
     if (!v.isTransactional) return 'a control batch must be transactional';
     if (count !== 1) return `a control batch holds one record, not ${count}`;
     if (v.compressionCode !== 0) return 'a control batch must not be compressed';
+  }
+  return null;
+}
+
+/**
+ * Kafka refuses records without a key on a compacted topic (there is nothing to compact them
+ * by). Checked for uncompressed batches only: compressed ones are not opened (see RecordCursor).
+ */
+function checkKeys(v: BatchView): string | null {
+  if (v.compressionCode !== 0 || v.isControl) return null;
+  try {
+    const cursor = new RecordCursor(v);
+    while (cursor.next()) {
+      if (cursor.keyLength < 0)
+        return `compacted topic cannot accept a record without a key (offset delta ${cursor.offset - v.baseOffsetNumber})`;
+    }
+  } catch (err) {
+    if (isProtocolError(err)) return `malformed record: ${err.message}`;
+    throw err;
   }
   return null;
 }

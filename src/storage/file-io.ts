@@ -11,25 +11,31 @@ import path from 'node:path';
  * per call on the append and read paths.
  */
 export interface FileIo {
-  open(file: string, flags: string): Promise<number>;
-  close(fd: number): Promise<void>;
+  readonly open: (file: string, flags: string) => Promise<number>;
+  readonly close: (fd: number) => Promise<void>;
   /** One pread; may return fewer bytes than asked at end of file. */
-  read(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number>;
+  readonly read: (
+    fd: number,
+    buf: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ) => Promise<number>;
   /** One pwritev; may write fewer bytes than given (see {@link writeFully}). */
-  writev(fd: number, bufs: readonly Buffer[], position: number): Promise<number>;
-  fdatasync(fd: number): Promise<void>;
-  fsync(fd: number): Promise<void>;
-  ftruncate(fd: number, length: number): Promise<void>;
-  fileSize(fd: number): Promise<number>;
-  rename(from: string, to: string): Promise<void>;
-  unlink(file: string): Promise<void>;
-  readdir(dir: string): Promise<string[]>;
-  mkdir(dir: string): Promise<void>;
+  readonly writev: (fd: number, bufs: readonly Buffer[], position: number) => Promise<number>;
+  readonly fdatasync: (fd: number) => Promise<void>;
+  readonly fsync: (fd: number) => Promise<void>;
+  readonly ftruncate: (fd: number, length: number) => Promise<void>;
+  readonly fileSize: (fd: number) => Promise<number>;
+  readonly rename: (from: string, to: string) => Promise<void>;
+  readonly unlink: (file: string) => Promise<void>;
+  readonly readdir: (dir: string) => Promise<string[]>;
+  readonly mkdir: (dir: string) => Promise<void>;
   /** Removes a directory tree. */
-  rmTree(dir: string): Promise<void>;
+  readonly rmTree: (dir: string) => Promise<void>;
   /** Whole-file read for small files (metadata, snapshots, indexes); undefined if absent. */
-  readFile(file: string): Promise<Buffer | undefined>;
-  exists(file: string): Promise<boolean>;
+  readonly readFile: (file: string) => Promise<Buffer | undefined>;
+  readonly exists: (file: string) => Promise<boolean>;
 }
 
 function done<T>(resolve: (v: T) => void, reject: (e: unknown) => void) {
@@ -62,7 +68,13 @@ export const nodeFileIo: FileIo = {
     }),
   writev: (fd, bufs, position) =>
     new Promise((resolve, reject) => {
-      fs.writev(fd, bufs as Buffer[], position, done(resolve, reject));
+      // One buffer: pwrite costs the event loop less than pwritev through Node's binding.
+      if (bufs.length === 1) {
+        const b = bufs[0]!;
+        fs.write(fd, b, 0, b.length, position, done(resolve, reject));
+      } else {
+        fs.writev(fd, bufs as Buffer[], position, done(resolve, reject));
+      }
     }),
   fdatasync: (fd) =>
     new Promise((resolve, reject) => {

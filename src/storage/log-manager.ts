@@ -75,6 +75,11 @@ export async function openLogManager(opts: LogManagerOptions): Promise<FileLogMa
   const started = Date.now();
   await manager.openAll(clean);
   for (const entry of entries) {
+    if (entry.endsWith('.tmp')) {
+      // An atomic replace (metadata, marker) interrupted before its rename.
+      await io.unlink(path.join(opts.dataDir, entry)).catch(() => undefined);
+      continue;
+    }
     if (entry.endsWith('-delete')) {
       manager.track(io.rmTree(path.join(opts.dataDir, entry)));
       continue;

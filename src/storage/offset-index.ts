@@ -6,7 +6,10 @@
  * finds the batch that holds `o`.
  *
  * On disk (`.index`): 8-byte entries, int32 relative offset + int32 position, big-endian. Kept
- * in memory as two typed arrays; written whole when the segment closes.
+ * in memory as typed arrays; written whole when the segment closes. In memory each entry also
+ * knows where its batch ends (when known: always for appended batches, learned on first read
+ * for loaded ones), so a consumer reading from the offset after an indexed batch starts right
+ * at the next batch instead of re-reading the indexed one.
  */
 export class OffsetIndex {
   static readonly ENTRY_SIZE = 8;
@@ -15,6 +18,8 @@ export class OffsetIndex {
   readonly maxEntries: number;
   private rel: Int32Array;
   private pos: Int32Array;
+  /** End position of the entry's batch, or -1 when not known yet. */
+  private end: Int32Array;
   private n = 0;
 
   constructor(baseOffset: number, maxEntries: number) {
@@ -23,6 +28,7 @@ export class OffsetIndex {
     const initial = Math.min(this.maxEntries, 64);
     this.rel = new Int32Array(initial);
     this.pos = new Int32Array(initial);
+    this.end = new Int32Array(initial);
   }
 
   get entries(): number {
@@ -43,24 +49,27 @@ export class OffsetIndex {
   }
 
   /** Adds an entry; offsets and positions must increase. Ignored when full (the caller rolls). */
-  append(offset: number, position: number): void {
+  append(offset: number, position: number, end = -1): void {
     if (this.n >= this.maxEntries) return;
     if (this.n === this.rel.length) {
       const size = Math.min(this.maxEntries, this.rel.length * 2);
-      const rel = new Int32Array(size);
-      const pos = new Int32Array(size);
-      rel.set(this.rel);
-      pos.set(this.pos);
-      this.rel = rel;
-      this.pos = pos;
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(size);
+        b.set(a);
+        return b;
+      };
+      this.rel = grow(this.rel);
+      this.pos = grow(this.pos);
+      this.end = grow(this.end);
     }
     this.rel[this.n] = offset - this.baseOffset;
     this.pos[this.n] = position;
+    this.end[this.n] = end;
     this.n++;
   }
 
-  /** Byte position from which a forward scan finds the batch holding `offset` (0 if none earlier). */
-  lookup(offset: number): number {
+  /** The last entry whose offset is ≤ `offset`, or -1. */
+  floor(offset: number): number {
     const target = offset - this.baseOffset;
     let lo = 0;
     let hi = this.n - 1;
@@ -74,7 +83,49 @@ export class OffsetIndex {
         hi = mid - 1;
       }
     }
-    return found < 0 ? 0 : this.pos[found]!;
+    return found;
+  }
+
+  offsetAt(i: number): number {
+    return this.baseOffset + this.rel[i]!;
+  }
+
+  positionAt(i: number): number {
+    return this.pos[i]!;
+  }
+
+  /** End of entry `i`'s batch, or -1 when not known. */
+  endAt(i: number): number {
+    return this.end[i]!;
+  }
+
+  setEnd(i: number, end: number): void {
+    this.end[i] = end;
+  }
+
+  /** Byte position from which a forward scan finds the batch holding `offset` (0 if none earlier). */
+  lookup(offset: number): number {
+    const i = this.floor(offset);
+    if (i < 0) return 0;
+    // The entry's batch ends at `offset - 1`: the wanted batch starts where it ends.
+    if (this.offsetAt(i) < offset && this.end[i]! > 0) return this.end[i]!;
+    return this.pos[i]!;
+  }
+
+  /** Records where the batch at `position` ends, if that batch is an entry's. */
+  learnEnd(position: number, end: number): void {
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const p = this.pos[mid]!;
+      if (p === position) {
+        this.end[mid] = end;
+        return;
+      }
+      if (p < position) lo = mid + 1;
+      else hi = mid - 1;
+    }
   }
 
   /** Drops entries at or beyond `position` (after a truncation of the log). */

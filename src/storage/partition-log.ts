@@ -1,11 +1,8 @@
 import path from 'node:path';
-import type { BatchView } from '../protocol/records/batch-view.js';
-import { producerBatchOf, validateAppendInput } from './append-validation.js';
 import type { LogConfig } from './config.js';
 import type { Clock, Logger } from './env.js';
-import { StorageError, ioError } from './errors.js';
 import { PARTITION_STATE_FILE, Suffix, parseOffsetFileName, segmentFile } from './file-names.js';
-import { type FileIo, writeFileAtomic, writeFully } from './file-io.js';
+import { type FileIo, writeFileAtomic } from './file-io.js';
 import type {
   AbortedTransaction,
   AppendOptions,
@@ -17,56 +14,15 @@ import type {
   ReadResult,
   TimestampOffset,
 } from './log-types.js';
-import { type CompletedTxn, ProducerStateManager } from './producer-state.js';
+import type { ProducerStateManager } from './producer-state.js';
 import { Segment, type SegmentLimits } from './segment.js';
 import { recoverSegment } from './segment-scan.js';
-import { SyncScheduler } from './sync-scheduler.js';
 import { findMaxTimestamp, findOffsetForTimestamp } from './timestamp-lookup.js';
+import { type WriteHost, WritePath } from './write-path.js';
 
 const EMPTY = Buffer.alloc(0);
 const INT32_MAX = 0x7fffffff;
-/** Largest write group: IOV_MAX buffers, and a bound on how long the first append waits. */
-const MAX_GROUP_BUFFERS = 1024;
-const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 const SNAPSHOTS_KEPT = 2;
-
-interface PendingAppend {
-  readonly kind: 'append';
-  readonly buf: Buffer;
-  readonly views: BatchView[];
-  readonly durable: boolean;
-  /** Log-append time to stamp, or -1. */
-  readonly appendTime: number;
-  readonly resolve: (outcome: AppendOutcome) => void;
-  readonly reject: (err: unknown) => void;
-}
-
-/** A roll requested by maintenance (time retention of the active segment). */
-interface RollRequest {
-  readonly kind: 'roll';
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
-type QueueItem = PendingAppend | RollRequest;
-
-interface Prepared {
-  readonly append: PendingAppend;
-  readonly outcome: AppendOutcome;
-  readonly write: boolean;
-  readonly completed: CompletedTxn | undefined;
-}
-
-/** An acknowledged-or-pending append, in log order; the high watermark follows the done prefix. */
-interface Visibility {
-  readonly segment: Segment;
-  readonly endPosition: number;
-  readonly endOffset: number;
-  readonly seq: number;
-  done: boolean;
-  readonly append: PendingAppend | undefined;
-  readonly outcome: AppendOutcome | undefined;
-}
 
 /** Everything recovery established about a partition, handed to the log it opens. */
 export interface PartitionLogInit {
@@ -87,46 +43,30 @@ export interface PartitionLogInit {
 }
 
 /**
- * A partition log on disk. Appends are validated and queued in call order; one writer at a
- * time takes everything queued (up to 1024 buffers / 8 MiB), checks producer state, assigns
- * offsets, and writes it with one pwritev at the end of the active segment. Non-durable
- * appends resolve when that write returns; durable ones when a group-commit fsync covering it
- * completes. The high watermark is the end of the longest prefix of resolved appends, so a
- * reader never sees bytes whose append could still fail.
+ * A partition log on disk: its segments, reads, timestamp lookups, DeleteRecords, segment
+ * rolls and removal, shutdown. Appends go through its {@link WritePath}.
  */
-export class FilePartitionLog implements PartitionLog {
+export class FilePartitionLog implements PartitionLog, WriteHost {
   readonly topic: string;
   readonly partition: number;
   readonly topicId: string;
   readonly dir: string;
   readonly producers: ProducerStateManager;
-  private readonly io: FileIo;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly leaderEpoch: number;
-  private readonly sync: SyncScheduler;
+  readonly io: FileIo;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly leaderEpoch: number;
+  private readonly writes: WritePath;
 
-  status: 'online' | 'offline' | 'closed' = 'online';
   config: LogConfig;
   /** Copy-on-write: readers take the array and never see it change under them. */
   segments: Segment[];
-  private nextOffset: number;
-  private pendingNext = 0;
-  private hw: number;
   private logStart: number;
   recoveryPoint: number;
   cleanerCheckpoint: number;
 
-  private accepting = true;
-  private queue: QueueItem[] = [];
-  private writing: Promise<void> | undefined;
-  private visible: Visibility[] = [];
-  private visibleHead = 0;
-  private readonly listeners = new Set<(hw: number) => void>();
   private closeChain: Promise<void> = Promise.resolve();
   private stateChain: Promise<void> = Promise.resolve();
-  private flushTimer: NodeJS.Timeout | undefined;
-  private unflushedMessages = 0;
   private maintenance: Promise<void> = Promise.resolve();
   private readonly pendingDeletes = new Set<() => Promise<void>>();
 
@@ -145,19 +85,12 @@ export class FilePartitionLog implements PartitionLog {
     this.logStart = init.logStartOffset;
     this.recoveryPoint = init.recoveryPoint;
     this.cleanerCheckpoint = init.cleanerCheckpoint;
-    this.nextOffset = this.active.nextOffset;
-    this.hw = this.nextOffset;
     for (const seg of this.segments) this.wire(seg);
-    this.sync = new SyncScheduler(
-      this.io,
-      this.dir,
-      (seq) => {
-        this.synced(seq);
-      },
-      (err) => {
-        this.goOffline(err);
-      },
-    );
+    this.writes = new WritePath(this, this.active.nextOffset);
+  }
+
+  get status(): 'online' | 'offline' | 'closed' {
+    return this.writes.status;
   }
 
   get active(): Segment {
@@ -165,11 +98,11 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   get highWatermark(): number {
-    return this.hw;
+    return this.writes.hw;
   }
 
   get logEndOffset(): number {
-    return this.nextOffset;
+    return this.writes.nextOffset;
   }
 
   get logStartOffset(): number {
@@ -178,7 +111,8 @@ export class FilePartitionLog implements PartitionLog {
 
   get lastStableOffset(): number {
     const unstable = this.producers.firstUnstableOffset;
-    return unstable >= 0 ? Math.min(unstable, this.hw) : this.hw;
+    const hw = this.writes.hw;
+    return unstable >= 0 ? Math.min(unstable, hw) : hw;
   }
 
   get sizeInBytes(): number {
@@ -189,7 +123,7 @@ export class FilePartitionLog implements PartitionLog {
 
   /** Completed group-commit fsyncs (for tests and metrics). */
   get syncCount(): number {
-    return this.sync.syncCount;
+    return this.writes.sync.syncCount;
   }
 
   /** Corrupt byte ranges known in this log (found by recovery or by reads). */
@@ -215,381 +149,26 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   onHighWatermark(listener: (highWatermark: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = this.writes.listeners;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
-
-  private offsets(): LogOffsets {
-    return { highWatermark: this.hw, logStartOffset: this.logStart, lastStableOffset: this.lastStableOffset };
-  }
-
-  /** A method, not a field test, so narrowing does not survive the awaits around it. */
-  private isOnline(): boolean {
-    return this.status === 'online';
-  }
-
-  private unavailable(): StorageError {
-    if (this.status === 'offline') {
-      return new StorageError(
-        'offline',
-        `partition ${this.topic}-${this.partition} is read-only after an fsync failure`,
-        this.sync.failure === undefined ? undefined : { cause: this.sync.failure },
-      );
-    }
-    return new StorageError('closed', `partition ${this.topic}-${this.partition} is closed`);
-  }
-
-  // ---- append path -------------------------------------------------------------------------
 
   append(batches: Buffer, opts: AppendOptions): Promise<AppendOutcome> {
-    if (this.status !== 'online' || !this.accepting) return Promise.reject(this.unavailable());
-    const now = this.clock.now();
-    const stamp = opts.logAppendTime !== undefined || this.config.messageTimestampType === 'LogAppendTime';
-    const views = validateAppendInput(batches, this.config, now, stamp);
-    if (!Array.isArray(views)) return Promise.resolve(views);
-    return new Promise<AppendOutcome>((resolve, reject) => {
-      this.queue.push({
-        kind: 'append',
-        buf: batches,
-        views,
-        durable: opts.durable,
-        appendTime: stamp ? (opts.logAppendTime ?? now) : -1,
-        resolve,
-        reject,
-      });
-      this.writing ??= this.writeLoop();
-    });
+    return this.writes.append(batches, opts);
   }
 
   /** Rolls the active segment through the write queue (so it is ordered with appends). */
   requestRoll(): Promise<void> {
-    if (this.status !== 'online') return Promise.reject(this.unavailable());
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ kind: 'roll', resolve, reject });
-      this.writing ??= this.writeLoop();
-    });
+    return this.writes.requestRoll();
   }
 
-  private async writeLoop(): Promise<void> {
-    while (this.queue.length > 0) {
-      if (this.status !== 'online') {
-        const err = this.unavailable();
-        for (const item of this.queue.splice(0)) item.reject(err);
-        break;
-      }
-      const group = this.takeGroup();
-      const settled = new Set<QueueItem>();
-      try {
-        await this.writeGroup(group, settled);
-      } catch (err) {
-        const error = ioError(`append to ${this.topic}-${this.partition}`, err);
-        this.logger.error('append failed', {
-          topic: this.topic,
-          partition: this.partition,
-          error: error.message,
-        });
-        for (const item of group) if (!settled.has(item)) item.reject(error);
-      }
-    }
-    this.writing = undefined;
-  }
-
-  private takeGroup(): QueueItem[] {
-    let n = 0;
-    let bytes = 0;
-    while (n < this.queue.length && n < MAX_GROUP_BUFFERS && bytes < MAX_GROUP_BYTES) {
-      const item = this.queue[n]!;
-      if (item.kind === 'append') bytes += item.buf.length;
-      n++;
-    }
-    return this.queue.splice(0, n);
-  }
-
-  private async writeGroup(group: QueueItem[], settled: Set<QueueItem>): Promise<void> {
-    let sub: Prepared[] = [];
-    let subBytes = 0;
-    this.pendingNext = this.nextOffset;
-    this.producers.begin();
-    const flushSub = async (): Promise<void> => {
-      if (sub.length === 0) return;
-      const items = sub;
-      sub = [];
-      subBytes = 0;
-      for (const p of items) settled.add(p.append);
-      await this.writeSub(items);
-      this.pendingNext = this.nextOffset;
-      this.producers.begin();
-    };
-    try {
-      for (const item of group) {
-        if (this.status !== 'online') {
-          item.reject(this.unavailable());
-          settled.add(item);
-          continue;
-        }
-        if (item.kind === 'roll') {
-          await flushSub();
-          if (this.active.size > 0) await this.roll();
-          settled.add(item);
-          item.resolve();
-          continue;
-        }
-        let records = 0;
-        let maxTimestamp = -1;
-        for (const v of item.views) {
-          records += v.lastOffsetDelta + 1;
-          maxTimestamp = Math.max(
-            maxTimestamp,
-            item.appendTime >= 0 ? item.appendTime : v.maxTimestampNumber,
-          );
-        }
-        if (this.shouldRoll(item.buf.length, subBytes, this.pendingNext + records - 1, maxTimestamp)) {
-          await flushSub();
-          if (!this.isOnline()) {
-            item.reject(this.unavailable());
-            settled.add(item);
-            continue;
-          }
-          await this.roll();
-        }
-        const prepared = this.prepare(item);
-        sub.push(prepared);
-        if (prepared.write) subBytes += item.buf.length;
-      }
-      await flushSub();
-    } finally {
-      this.producers.rollback();
-    }
-  }
-
-  /**
-   * Kafka's roll rules: the segment is not empty and the batch would pass `segment.bytes`, an
-   * index is full, relative offsets would overflow, or — `segment.ms` — the incoming batch's
-   * timestamp is that far past the segment's first batch (record time, so a producer replaying
-   * old data does not roll a segment per append); a segment without timestamps ages by clock.
-   */
-  private shouldRoll(
-    incoming: number,
-    pendingBytes: number,
-    lastOffset: number,
-    maxTimestamp: number,
-  ): boolean {
-    const seg = this.active;
-    const size = seg.size + pendingBytes;
-    if (size === 0) return false;
-    if (size + incoming > this.config.segmentBytes) return true;
-    if (seg.isIndexFull) return true;
-    if (lastOffset - seg.baseOffset > INT32_MAX) return true;
-    const waited =
-      seg.rollTimestamp >= 0 ? maxTimestamp - seg.rollTimestamp : this.clock.now() - seg.createdAt;
-    return waited > this.config.segmentMs;
-  }
-
-  private prepare(a: PendingAppend): Prepared {
-    const first = a.views[0]!;
-    const idempotent = first.producerId >= 0n;
-    if (idempotent) {
-      const check = this.producers.check(producerBatchOf(first, this.pendingNext));
-      if (check.kind === 'duplicate') {
-        return {
-          append: a,
-          write: false,
-          completed: undefined,
-          outcome: {
-            kind: 'duplicate',
-            baseOffset: check.firstOffset,
-            lastOffset: check.lastOffset,
-            logAppendTime: -1,
-            logStartOffset: this.logStart,
-          },
-        };
-      }
-      if (check.kind !== 'ok') return { append: a, write: false, completed: undefined, outcome: check };
-    }
-    const base = this.pendingNext;
-    for (const v of a.views) {
-      v.setBaseOffset(this.pendingNext);
-      v.setPartitionLeaderEpoch(this.leaderEpoch);
-      if (a.appendTime >= 0) v.setLogAppendTime(a.appendTime);
-      this.pendingNext += v.lastOffsetDelta + 1;
-    }
-    const completed = idempotent ? this.producers.apply(producerBatchOf(first, base)) : undefined;
+  private offsets(): LogOffsets {
     return {
-      append: a,
-      write: true,
-      completed,
-      outcome: {
-        kind: 'appended',
-        baseOffset: base,
-        lastOffset: this.pendingNext - 1,
-        logAppendTime: a.appendTime,
-        logStartOffset: this.logStart,
-      },
+      highWatermark: this.writes.hw,
+      logStartOffset: this.logStart,
+      lastStableOffset: this.lastStableOffset,
     };
-  }
-
-  private async writeSub(sub: Prepared[]): Promise<void> {
-    const seg = this.active;
-    const start = seg.size;
-    const bufs: Buffer[] = [];
-    for (const p of sub) if (p.write) bufs.push(p.append.buf);
-    if (bufs.length > 0) {
-      try {
-        await writeFully(this.io, seg.fd, bufs, start);
-      } catch (err) {
-        this.producers.rollback();
-        this.pendingNext = this.nextOffset;
-        const error = ioError(`write ${seg.file}`, err);
-        await this.undoWrite(seg, start, error);
-        for (const p of sub) p.append.reject(error);
-        return;
-      }
-    }
-    this.producers.commit();
-    let pos = start;
-    let offset = this.nextOffset;
-    let nonDurableRecords = 0;
-    let needSync = false;
-    const seq = bufs.length > 0 ? this.sync.written(seg) : this.sync.writeSeq;
-    for (const p of sub) {
-      const outcome = p.outcome;
-      if (outcome.kind !== 'appended' && outcome.kind !== 'duplicate') {
-        p.append.resolve(outcome);
-        continue;
-      }
-      if (p.write) {
-        for (const v of p.append.views) {
-          seg.indexBatch(pos, v.size, v.lastOffsetNumber, v.maxTimestampNumber);
-          pos += v.size;
-        }
-        offset = outcome.lastOffset + 1;
-        if (p.completed?.aborted === true) seg.aborted.push(p.completed);
-      }
-      const durable = p.append.durable && seq > this.sync.syncedSeq;
-      this.visible.push({
-        segment: seg,
-        endPosition: pos,
-        endOffset: offset,
-        seq,
-        done: !durable,
-        append: durable ? p.append : undefined,
-        outcome: durable ? outcome : undefined,
-      });
-      if (durable) {
-        needSync = true;
-      } else {
-        p.append.resolve(outcome);
-        if (p.write && !p.append.durable) nonDurableRecords += outcome.lastOffset - outcome.baseOffset + 1;
-      }
-    }
-    if (seg.verified === start) seg.verified = pos;
-    seg.size = pos;
-    this.nextOffset = offset;
-    this.advanceHighWatermark();
-    if (needSync) this.sync.want(seq);
-    if (nonDurableRecords > 0) this.scheduleFlush(nonDurableRecords);
-  }
-
-  /**
-   * A failed write may have left part of its bytes: cut them off so the file ends at the last
-   * acknowledged batch. A full disk is transient and the partition stays writable; any other
-   * error (or a failed truncate) takes the partition offline.
-   */
-  private async undoWrite(seg: Segment, start: number, error: StorageError): Promise<void> {
-    this.logger.error('write failed; dropping its partial bytes', {
-      file: seg.file,
-      position: start,
-      error: error.message,
-    });
-    try {
-      await this.io.ftruncate(seg.fd, start);
-    } catch (err) {
-      this.goOffline(ioError(`truncate ${seg.file} after a failed write`, err));
-      return;
-    }
-    if (error.code !== 'disk-full') this.goOffline(error);
-  }
-
-  private scheduleFlush(records: number): void {
-    this.unflushedMessages += records;
-    if (this.unflushedMessages >= this.config.flushMessages || this.config.flushMs === 0) {
-      this.unflushedMessages = 0;
-      this.sync.want();
-      return;
-    }
-    if (this.flushTimer === undefined && this.config.flushMs < Number.MAX_SAFE_INTEGER) {
-      this.flushTimer = setTimeout(
-        () => {
-          this.flushTimer = undefined;
-          this.unflushedMessages = 0;
-          this.sync.want();
-        },
-        Math.min(this.config.flushMs, INT32_MAX),
-      );
-      this.flushTimer.unref();
-    }
-  }
-
-  private synced(seq: number): void {
-    for (let i = this.visibleHead; i < this.visible.length; i++) {
-      const v = this.visible[i]!;
-      if (v.seq > seq) break;
-      if (!v.done) {
-        v.done = true;
-        v.append!.resolve(v.outcome!);
-      }
-    }
-    this.advanceHighWatermark();
-  }
-
-  private advanceHighWatermark(): void {
-    let hw = this.hw;
-    while (this.visibleHead < this.visible.length) {
-      const v = this.visible[this.visibleHead]!;
-      if (!v.done) break;
-      if (v.endPosition > v.segment.readable) v.segment.readable = v.endPosition;
-      hw = v.endOffset;
-      this.visibleHead++;
-    }
-    if (this.visibleHead > 1024 && this.visibleHead * 2 > this.visible.length) {
-      this.visible = this.visible.slice(this.visibleHead);
-      this.visibleHead = 0;
-    }
-    if (hw !== this.hw) {
-      this.hw = hw;
-      for (const listener of this.listeners) {
-        try {
-          listener(hw);
-        } catch (err) {
-          this.logger.error('high-watermark listener threw', { error: String(err) });
-        }
-      }
-    }
-  }
-
-  /**
-   * fsyncgate: after a failed fsync the page cache may have dropped the dirty pages, so no
-   * later fsync can vouch for them. Stop taking appends, fail every append waiting for an
-   * fsync, keep serving reads up to the high watermark. A restart re-validates the log.
-   */
-  private goOffline(err: StorageError): void {
-    if (this.status !== 'online') return;
-    this.status = 'offline';
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    this.logger.error('partition is offline (read-only) after an I/O failure', {
-      topic: this.topic,
-      partition: this.partition,
-      error: err.message,
-    });
-    const offline = this.unavailable();
-    for (let i = this.visibleHead; i < this.visible.length; i++) {
-      const v = this.visible[i]!;
-      if (!v.done) {
-        v.done = true;
-        v.append!.reject(offline);
-      }
-    }
-    for (const item of this.queue.splice(0)) item.reject(offline);
   }
 
   // ---- segments ------------------------------------------------------------------------------
@@ -597,7 +176,7 @@ export class FilePartitionLog implements PartitionLog {
   private wire(seg: Segment): void {
     seg.rebuild = async (s) => {
       const i = this.segments.indexOf(s);
-      const next = this.segments[i + 1]?.baseOffset ?? this.nextOffset;
+      const next = this.segments[i + 1]?.baseOffset ?? this.writes.nextOffset;
       await recoverSegment(s, false, next, this.logger);
       await s.writeIndexFiles();
     };
@@ -606,13 +185,14 @@ export class FilePartitionLog implements PartitionLog {
     };
   }
 
-  private async roll(): Promise<void> {
+  /** Starts a new segment at the log end (called by the write path, between writes). */
+  async roll(): Promise<void> {
     const old = this.active;
-    const base = this.nextOffset;
+    const base = this.writes.nextOffset;
     const seg = await Segment.create(this.io, this.dir, base, this.limits());
     seg.createdAt = this.clock.now();
     this.wire(seg);
-    this.sync.directoryChanged();
+    this.writes.sync.directoryChanged();
     old.seal();
     this.segments = [...this.segments, seg];
     const snapshot = this.producers.serialize(base);
@@ -624,7 +204,7 @@ export class FilePartitionLog implements PartitionLog {
     try {
       await writeFileAtomic(this.io, segmentFile(this.dir, base, Suffix.Snapshot), snapshot);
       await old.writeIndexFiles();
-      await this.sync.flush();
+      await this.writes.sync.flush();
       if (base > this.recoveryPoint) this.recoveryPoint = base;
       await this.persistState();
       await this.pruneSnapshots();
@@ -682,8 +262,17 @@ export class FilePartitionLog implements PartitionLog {
     this.segments = this.segments.filter((s) => !gone.has(s));
     const first = this.segments[0]!.baseOffset;
     if (first > this.logStart) this.logStart = first;
-    await this.persistState();
+    // Deleting first would be safe too (recovery takes the first remaining segment as the
+    // floor), so a full disk that cannot take the small state file still gets its space back.
+    const persisted = await this.persistState().then(
+      () => true,
+      (err: unknown) => {
+        this.logger.warn('could not persist the log start before deleting segments', { error: String(err) });
+        return false;
+      },
+    );
     for (const seg of doomed) await this.deleteSegmentFiles(seg);
+    if (!persisted) await this.persistState();
   }
 
   /** Renames a segment's files to `.deleted` and schedules their removal. */
@@ -734,10 +323,11 @@ export class FilePartitionLog implements PartitionLog {
   // ---- reads ---------------------------------------------------------------------------------
 
   async read(offset: number, maxBytes: number, opts?: ReadOptions): Promise<ReadResult> {
-    if (this.status === 'closed') throw this.unavailable();
+    if (this.status === 'closed') throw this.writes.unavailable();
     const offsets = this.offsets();
-    if (offset < offsets.logStartOffset || offset > this.nextOffset) {
-      return { kind: 'offset-out-of-range', logEndOffset: this.nextOffset, ...offsets };
+    const end = this.writes.nextOffset;
+    if (offset < offsets.logStartOffset || offset > end) {
+      return { kind: 'offset-out-of-range', logEndOffset: end, ...offsets };
     }
     const limit = Math.min(offsets.highWatermark, opts?.maxOffset ?? Number.MAX_SAFE_INTEGER);
     if (offset >= limit) return { kind: 'records', records: EMPTY, ...offsets };
@@ -756,23 +346,28 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
-    return findOffsetForTimestamp(this.segments, timestamp, this.logStart, this.hw);
+    return findOffsetForTimestamp(this.segments, timestamp, this.logStart, this.writes.hw);
   }
 
   maxTimestamp(): Promise<TimestampOffset | null> {
-    return findMaxTimestamp(this.segments, this.logStart, this.hw);
+    return findMaxTimestamp(this.segments, this.logStart, this.writes.hw);
   }
 
   async deleteRecords(beforeOffset: number): Promise<DeleteRecordsResult> {
-    if (this.status === 'closed') throw this.unavailable();
-    const target = beforeOffset === -1 ? this.hw : beforeOffset;
-    if (target < 0 || target > this.hw) {
-      return { kind: 'offset-out-of-range', highWatermark: this.hw, logStartOffset: this.logStart };
+    if (this.status === 'closed') throw this.writes.unavailable();
+    const hw = this.writes.hw;
+    const target = beforeOffset === -1 ? hw : beforeOffset;
+    if (target < 0 || target > hw) {
+      return { kind: 'offset-out-of-range', highWatermark: hw, logStartOffset: this.logStart };
     }
     if (target > this.logStart) {
       this.logStart = target;
-      await this.persistState();
-      await this.exclusive(() => this.removeSegments(this.segmentsBelowLogStart()));
+      const below = await this.exclusive(async () => {
+        const doomed = this.segmentsBelowLogStart();
+        await this.removeSegments(doomed);
+        return doomed.length;
+      });
+      if (below === 0) await this.persistState();
     }
     return { kind: 'deleted', lowWatermark: this.logStart };
   }
@@ -809,16 +404,14 @@ export class FilePartitionLog implements PartitionLog {
    */
   async close(): Promise<boolean> {
     if (this.status === 'closed') return true;
-    this.accepting = false;
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    while (this.writing !== undefined) await this.writing;
+    await this.writes.drain();
     await this.closeChain;
     await this.maintenance;
-    let clean = this.status === 'online';
+    let clean = this.writes.isOnline();
     if (clean) {
       try {
-        await this.sync.flush();
-        const end = this.nextOffset;
+        await this.writes.sync.flush();
+        const end = this.writes.nextOffset;
         this.active.seal();
         await this.active.writeIndexFiles();
         await writeFileAtomic(
@@ -840,18 +433,23 @@ export class FilePartitionLog implements PartitionLog {
     }
     await this.stateChain;
     for (const unlink of [...this.pendingDeletes]) await unlink();
-    this.status = 'closed';
+    this.writes.status = 'closed';
     for (const seg of this.segments) await seg.close();
-    this.listeners.clear();
+    this.writes.listeners.clear();
     return clean;
   }
 
-  /** Closes the files without flushing or writing anything: a simulated crash, for tests. */
+  /**
+   * A simulated crash, for tests: closes the files without the flush, index files, snapshot
+   * and state a clean close writes. Background work already started is let finish first (a
+   * real crash would stop it anywhere; the crash tests with real processes cover that).
+   */
   async abandon(): Promise<void> {
-    this.accepting = false;
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    while (this.writing !== undefined) await this.writing;
-    this.status = 'closed';
+    await this.writes.drain();
+    await this.closeChain;
+    await this.maintenance;
+    await this.stateChain;
+    this.writes.status = 'closed';
     for (const seg of this.segments) await seg.close();
   }
 }

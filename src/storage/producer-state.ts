@@ -88,7 +88,9 @@ export class ProducerStateManager {
   private readonly producers = new Map<number, ProducerEntry>();
   /** producerId → first offset of its open transaction, in offset order (insertion order). */
   private readonly ongoing = new Map<number, number>();
+  /** Updates since {@link begin}; created on the first one (most write groups have none). */
   private pending: Map<number, ProducerEntry> | undefined;
+  private inGroup = false;
 
   get size(): number {
     return this.producers.size;
@@ -155,12 +157,14 @@ export class ProducerStateManager {
 
   /** Starts a group of updates that `commit` keeps or `rollback` discards. */
   begin(): void {
-    this.pending = new Map();
+    this.inGroup = true;
+    this.pending = undefined;
   }
 
   commit(): void {
     const pending = this.pending;
     this.pending = undefined;
+    this.inGroup = false;
     if (pending === undefined) return;
     for (const [id, e] of pending) {
       this.producers.set(id, e);
@@ -174,6 +178,7 @@ export class ProducerStateManager {
 
   rollback(): void {
     this.pending = undefined;
+    this.inGroup = false;
   }
 
   /**
@@ -220,8 +225,8 @@ export class ProducerStateManager {
       });
       if (e.batches.length > MAX_BATCHES_PER_PRODUCER) e.batches.shift();
     }
-    if (this.pending !== undefined) {
-      this.pending.set(b.producerId, e);
+    if (this.inGroup) {
+      (this.pending ??= new Map()).set(b.producerId, e);
     } else {
       this.producers.set(b.producerId, e);
       if (e.currentTxnFirstOffset >= 0) {
@@ -249,6 +254,7 @@ export class ProducerStateManager {
     this.producers.clear();
     this.ongoing.clear();
     this.pending = undefined;
+    this.inGroup = false;
   }
 
   /**

@@ -99,8 +99,11 @@ export class Segment {
     let fd: number;
     try {
       fd = await io.open(file, 'w+');
-      await writeFileDurable(io, segmentFile(dir, baseOffset, Suffix.Index), Buffer.alloc(0));
-      await writeFileDurable(io, segmentFile(dir, baseOffset, Suffix.TimeIndex), Buffer.alloc(0));
+      // Empty placeholders, not fsynced: the index files are written whole when the segment
+      // closes, and rebuilt from the .log if they are missing.
+      for (const suffix of [Suffix.Index, Suffix.TimeIndex]) {
+        await io.close(await io.open(segmentFile(dir, baseOffset, suffix), 'w'));
+      }
     } catch (err) {
       throw ioError(`create segment ${file}`, err);
     }
@@ -175,7 +178,7 @@ export class Segment {
     }
     if (this.rollTimestamp < 0) this.rollTimestamp = maxTimestamp;
     if (this.bytesSinceIndexEntry > this.limits.indexIntervalBytes) {
-      this.offsetIndex?.append(lastOffset, position);
+      this.offsetIndex?.append(lastOffset, position, position + size);
       this.timeIndex?.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
       this.bytesSinceIndexEntry = 0;
     }
@@ -260,6 +263,11 @@ export class Segment {
   /** Position from which a forward scan finds the batch holding `offset`. */
   lookupPosition(offset: number): number {
     return this.offsetIndex?.lookup(offset) ?? 0;
+  }
+
+  /** Tells the index where a batch it may hold ends (learned while reading past it). */
+  learnBatchEnd(position: number, end: number): void {
+    this.offsetIndex?.learnEnd(position, end);
   }
 
   /** Offset from which to search for the first record with timestamp ≥ `timestamp`. */
@@ -389,6 +397,7 @@ export class Segment {
           found = p;
           break;
         }
+        if (p === 0) this.learnBatchEnd(at, at + size);
         p += size;
       }
       if (found < 0) {
@@ -400,12 +409,19 @@ export class Segment {
       }
       const firstSize = BATCH.LOG_OVERHEAD + buf.readInt32BE(found + BATCH.BATCH_LENGTH);
       if (found + firstSize > buf.length) {
-        // The wanted batch is larger than what was read: read from it, at least whole.
-        const again = await this.readAt(
-          pos + found,
-          Math.max(firstSize, Math.min(end - pos - found, budget)),
-        );
-        return { kind: 'found', records: this.collect(again, 0, pos + found, offset, budget, maxOffset) };
+        // The wanted batch is larger than what was read: keep what we have of it and read
+        // only the rest (a batch just over the budget then costs one small extra read).
+        const have = buf.length - found;
+        const whole = Buffer.allocUnsafe(Math.max(firstSize, Math.min(end - pos - found, budget)));
+        buf.copy(whole, 0, found);
+        let got: number;
+        try {
+          got = await readFully(this.io, this.fd, whole, have, whole.length - have, pos + buf.length);
+        } catch (err) {
+          throw ioError(`read ${this.file}`, err);
+        }
+        const bytes = whole.subarray(0, have + got);
+        return { kind: 'found', records: this.collect(bytes, 0, pos + found, offset, budget, maxOffset) };
       }
       return { kind: 'found', records: this.collect(buf, found, pos + found, offset, budget, maxOffset) };
     }

@@ -4,9 +4,9 @@ import { startTestBroker, type TestBroker } from '../support/broker.js';
 import { readAll } from '../support/read-log.js';
 
 /**
- * kafkajs 2.2.4 (old, non-flexible protocol versions) over TCP: admin calls and an idempotent
- * producer. kafkajs cannot consume without a consumer group; its consumer is covered by the
- * group suites. Records are read back through the broker's storage here.
+ * kafkajs 2.2.4 (old, non-flexible protocol versions) over TCP: admin calls, an idempotent
+ * producer, and a consume-through-group round trip (kafkajs cannot consume without a group;
+ * rebalances are covered by kafkajs-group.test.ts).
  */
 describe('kafkajs compatibility', () => {
   let broker: TestBroker;
@@ -98,5 +98,44 @@ describe('kafkajs compatibility', () => {
     await admin.deleteTopicRecords({ topic: 'js-produce', partitions: [{ partition: 0, offset: '150' }] });
     const after = await admin.fetchTopicOffsets('js-produce');
     expect(after[0]).toMatchObject({ low: '150', high: '200' });
+  });
+
+  it('consumes through a group what it produced, and commits its offsets', async () => {
+    await admin.createTopics({ topics: [{ topic: 'js-round-trip', numPartitions: 2 }] });
+    const messages = Array.from({ length: 50 }, (_, i) => ({
+      key: `k${i}`,
+      value: `v${i}`,
+      partition: i % 2,
+      headers: { n: String(i) },
+    }));
+    await producer.send({ topic: 'js-round-trip', acks: -1, messages });
+    const consumer = kafka.consumer({ groupId: 'js-round-trip-group', maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'js-round-trip', fromBeginning: true });
+    const got: { partition: number; offset: string; key: string; value: string; n: string }[] = [];
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        got.push({
+          partition,
+          offset: message.offset,
+          key: message.key!.toString(),
+          value: message.value!.toString(),
+          n: String(message.headers!.n),
+        });
+        await Promise.resolve();
+      },
+    });
+    while (got.length < 50) await new Promise((r) => setTimeout(r, 20));
+    await consumer.disconnect();
+    const byPartition = (p: number) => got.filter((m) => m.partition === p);
+    for (const p of [0, 1]) {
+      expect(byPartition(p).map((m) => m.key)).toEqual(
+        messages.filter((m) => m.partition === p).map((m) => m.key),
+      );
+      expect(byPartition(p).map((m) => m.offset)).toEqual(Array.from({ length: 25 }, (_, i) => String(i)));
+    }
+    expect(got.every((m) => m.value === `v${m.key.slice(1)}` && m.n === m.key.slice(1))).toBe(true);
+    const committed = await admin.fetchOffsets({ groupId: 'js-round-trip-group', topics: ['js-round-trip'] });
+    expect(committed[0]!.partitions.map((p) => p.offset).sort()).toEqual(['25', '25']);
   });
 });

@@ -1,6 +1,9 @@
 import {
   Admin,
   ConfigResourceTypes,
+  Consumer,
+  MessagesStreamModes,
+  stringDeserializers,
   IncrementalAlterConfigOperationTypes,
   Producer,
   ProduceAcks,
@@ -11,9 +14,9 @@ import { startTestBroker, type TestBroker } from '../support/broker.js';
 import { readAll } from '../support/read-log.js';
 
 /**
- * @platformatic/kafka 1.x (modern, flexible protocol versions) over TCP: admin calls and an
- * idempotent producer. Its consumer needs a group and is covered by the group suites; records
- * are read back through the broker's storage here.
+ * @platformatic/kafka 1.x (modern, flexible protocol versions) over TCP: admin calls, an
+ * idempotent producer, and a consume-through-group round trip (its consumer needs a group;
+ * rebalances are covered by platformatic-kafka-group.test.ts).
  */
 describe('@platformatic/kafka compatibility', () => {
   let broker: TestBroker;
@@ -110,5 +113,65 @@ describe('@platformatic/kafka compatibility', () => {
       topics: [{ name: 'pk-produce', partitions: [{ partition: 0, offset: 100n }] }],
     });
     expect(deleted[0]!.partitions[0]!.lowWatermark).toBe(100n);
+  });
+
+  it('consumes through a group what it produced, and commits its offsets', async () => {
+    await admin.createTopics({ topics: ['pk-round-trip'], partitions: 2, replicas: 1 });
+    const producer = new Producer({
+      clientId: 'platformatic-rt-producer',
+      bootstrapBrokers: [broker.bootstrap],
+      serializers: stringSerializers,
+      acks: ProduceAcks.ALL,
+    });
+    const sent = Array.from({ length: 40 }, (_, i) => ({
+      topic: 'pk-round-trip',
+      partition: i % 2,
+      key: `k${i}`,
+      value: `v${i}`,
+      headers: { n: String(i) },
+    }));
+    try {
+      await producer.send({ messages: sent });
+    } finally {
+      await producer.close();
+    }
+    const consumer = new Consumer({
+      clientId: 'platformatic-rt-consumer',
+      groupId: 'pk-round-trip-group',
+      bootstrapBrokers: [broker.bootstrap],
+      deserializers: stringDeserializers,
+      maxWaitTime: 100,
+    });
+    const got: { partition: number; offset: bigint; key: string; value: string; n: string | undefined }[] =
+      [];
+    try {
+      const stream = await consumer.consume({
+        topics: ['pk-round-trip'],
+        mode: MessagesStreamModes.EARLIEST,
+        autocommit: false,
+      });
+      for await (const m of stream) {
+        got.push({
+          partition: m.partition,
+          offset: m.offset,
+          key: m.key,
+          value: m.value,
+          n: m.headers.get('n'),
+        });
+        await m.commit();
+        if (got.length === sent.length) break;
+      }
+      await stream.close();
+    } finally {
+      await consumer.close();
+    }
+    for (const p of [0, 1]) {
+      const mine = got.filter((m) => m.partition === p);
+      expect(mine.map((m) => m.key)).toEqual(sent.filter((s) => s.partition === p).map((s) => s.key));
+      expect(mine.map((m) => m.offset)).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i)));
+    }
+    expect(got.every((m) => m.value === `v${m.key.slice(1)}` && m.n === m.key.slice(1))).toBe(true);
+    const [committed] = await admin.listConsumerGroupOffsets({ groups: ['pk-round-trip-group'] });
+    expect(committed!.topics[0]!.partitions.map((p) => p.committedOffset)).toEqual([20n, 20n]);
   });
 });

@@ -28,11 +28,11 @@ export class RawConnection {
       }
     });
     socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) =>
+    this.closed = new Promise((resolve) => {
       socket.on('close', () => {
         resolve();
-      }),
-    );
+      });
+    });
   }
 
   static open(port: number, host = '127.0.0.1'): Promise<RawConnection> {
