@@ -13,9 +13,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { openLogManager } from '../src/storage/log-manager.js';
-import type { PartitionLog } from '../src/storage/log-types.js';
-import { batchPool, benchDir, fmt, machine, mb, seconds, table } from '../test/storage/support/bench-util.js';
+import { openLogManager } from '../../src/storage/log-manager.js';
+import type { PartitionLog } from '../../src/storage/log-types.js';
+import {
+  batchPool,
+  benchDir,
+  fmt,
+  machine,
+  mb,
+  seconds,
+  table,
+} from '../../test/storage/support/bench-util.js';
 
 const quick = process.argv.includes('--quick');
 const TOTAL = (quick ? 64 : 512) * 1024 * 1024;

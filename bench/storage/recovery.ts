@@ -11,9 +11,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32c } from '../src/protocol/records/crc32c.js';
-import { openLogManager } from '../src/storage/log-manager.js';
-import { batchPool, benchDir, fmt, machine, mb, seconds, table } from '../test/storage/support/bench-util.js';
+import { crc32c } from '../../src/protocol/records/crc32c.js';
+import { openLogManager } from '../../src/storage/log-manager.js';
+import {
+  batchPool,
+  benchDir,
+  fmt,
+  machine,
+  mb,
+  seconds,
+  table,
+} from '../../test/storage/support/bench-util.js';
 
 const quick = process.argv.includes('--quick');
 const TOTAL = (quick ? 128 : 1024) * 1024 * 1024;

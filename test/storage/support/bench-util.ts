@@ -1,4 +1,4 @@
-/** Helpers shared by the storage benchmarks (bench/storage-*.bench.ts). */
+/** Helpers shared by the storage benchmarks (bench/storage/*.ts). */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
