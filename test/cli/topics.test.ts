@@ -33,9 +33,10 @@ describe('rivulet topics', () => {
     expect(created).toMatchObject({ code: 0, stdout: "Created topic 'orders' with 3 partitions.\n" });
 
     const producer = new Producer({ bootstrap: broker.bootstrap });
+    // Keyed: a compacted topic refuses keyless records (INVALID_RECORD), as Kafka does.
     await producer.send('orders', [
-      { value: 'a', partition: 1 },
-      { value: 'b', partition: 1 },
+      { key: 'a', value: 'a', partition: 1 },
+      { key: 'b', value: 'b', partition: 1 },
     ]);
     await producer.close();
 
