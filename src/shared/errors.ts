@@ -54,6 +54,16 @@ export const errorCatalog = {
     retriable: false,
     summary: 'A Kafka broker answered with an error code (the message names it).',
   },
+  RIV_ERR_UNSUPPORTED_VERSION: {
+    domain: 'external',
+    retriable: false,
+    summary: 'The broker supports no version of an API the client needs (the message names both ranges).',
+  },
+  RIV_ERR_CLIENT_CLOSED: {
+    domain: 'user',
+    retriable: false,
+    summary: 'A producer, consumer or admin client was used after close() (or closed during the call).',
+  },
   RIV_ERR_TIMEOUT: {
     domain: 'external',
     retriable: true,
