@@ -1,23 +1,6 @@
-/** Structured logging, shaped so the broker can pass its own logger. */
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+import type { Logger as SharedLogger } from '../shared/logger.js';
 
-/** The default: storage says nothing unless given a logger. */
-export const silentLogger: Logger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
-/**
- * Wall-clock milliseconds. Injected so tests can drive retention, segment age and compaction
- * lag without waiting; the flush timer (`flush.ms`) alone uses real timers.
- */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+/** The part of the shared logger storage uses; the broker passes its own logger. */
+export type Logger = Pick<SharedLogger, 'info' | 'warn' | 'error'>;
+export { silentLogger } from '../shared/logger.js';
+export { systemClock, type Clock } from '../shared/clock.js';
