@@ -178,8 +178,10 @@ export const brokerConfigDefs = {
   'compression.type': {
     kind: 'string',
     default: 'producer',
-    choices: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'],
-    doc: 'Stored compression (only `producer` is implemented: batches are stored as produced).',
+    // Kafka also accepts a codec here and recompresses on the broker; we store batches as
+    // produced, so accepting a codec would be a setting that silently does nothing.
+    choices: ['producer'],
+    doc: 'Stored compression: `producer` (batches are stored as produced; recompression is not implemented).',
     topicKey: 'compression.type',
   },
 } as const satisfies Record<string, ConfigDef>;
