@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { commands } from './commands/index.js';
 import { packageVersion } from './version.js';
+import { isRivuletError } from '../shared/errors.js';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -47,5 +48,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(command.usage);
     return 0;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (isRivuletError(err)) {
+      process.stderr.write(`rivulet ${command.name}: ${err.message} [${err.code}]\n`);
+      return err.domain === 'user' ? 2 : 1;
+    }
+    throw err;
+  }
 }

@@ -1,3 +1,5 @@
+import { mix32 } from '../../shared/hash.js';
+
 /**
  * Keys are primitives so that keyed state lives in `Map`s with cheap hashing and no
  * serialisation on the hot path. Compose several fields into a string when you need to.
@@ -9,15 +11,6 @@ export type KeySelector<T, K extends Key> = (value: T) => K;
 
 /** Default number of key groups per job (Flink's default maximum parallelism). */
 export const DEFAULT_KEY_GROUPS = 128;
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function mixK(h: number, k: number): number {
   k = Math.imul(k, 0xcc9e2d51);
@@ -43,7 +36,7 @@ export function hashKey(key: Key): number {
     if (Number.isSafeInteger(key)) {
       const lo = key | 0;
       const hi = Math.floor(key / 4294967296) | 0;
-      return fmix32(mixK(mixK(0x6b657920, lo), hi) ^ 8);
+      return mix32(mixK(mixK(0x6b657920, lo), hi) ^ 8);
     }
     return hashKey(String(key));
   }
@@ -52,7 +45,7 @@ export function hashKey(key: Key): number {
   let i = 0;
   for (; i + 1 < n; i += 2) h = mixK(h, key.charCodeAt(i) | (key.charCodeAt(i + 1) << 16));
   if (i < n) h = mixK(h, key.charCodeAt(i));
-  return fmix32(h ^ (n * 2));
+  return mix32(h ^ (n * 2));
 }
 
 /**

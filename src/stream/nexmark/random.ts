@@ -8,18 +8,12 @@
  * in registers; a draw costs a handful of instructions.
  */
 
+import { mix32 } from '../../shared/hash.js';
+
 const TWO_POW_32 = 4294967296;
 const INV_TWO_POW_32 = 1 / TWO_POW_32;
 
-/** MurmurHash3's 32-bit finaliser: full avalanche, so neighbouring inputs give unrelated outputs. */
-export function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { mix32 };
 
 /** The random draws of one event at a time; {@link EventRandom.reset} moves it to another event. */
 export class EventRandom {

@@ -1,0 +1,40 @@
+// The Kafka client's public API: re-exports only. See docs/client.md.
+export { Admin, type ValidateOptions } from './admin.js';
+export type {
+  ClusterDescription,
+  ConfigEntry,
+  ConfigOperation,
+  ConfigResource,
+  ConfigSource,
+  CreatedTopic,
+  DeletedRecords,
+  NewPartitions,
+  NewTopic,
+  PartitionOffsets,
+  RecordsToDelete,
+  ResourceConfigs,
+} from './admin-types.js';
+export {
+  Cluster,
+  type BrokerInfo,
+  type PartitionInfo,
+  type TopicInfo,
+  type TopicLookupOptions,
+} from './cluster.js';
+export { BrokerConnection, type ConnectionOptions, type SendOptions } from './connection.js';
+export { Consumer } from './consumer.js';
+export type { ConsumerOptions, OffsetResetPolicy, SeekTarget, TopicPartition } from './consumer-types.js';
+export { isKafkaError, KafkaError, type KafkaErrorContext } from './errors.js';
+export { FetchedPartition, type AbortedTxn, type ConsumerRecord } from './fetched-partition.js';
+export { listOffsets, type OffsetAnswer, type OffsetQuery, type OffsetSpec } from './offsets.js';
+export { parseBootstrapAddress, type ClientOptions } from './options.js';
+export { defaultPartitioner, keyPartition, murmur2, type Partitioner } from './partitioner.js';
+export { Producer } from './producer.js';
+export type {
+  Bytes,
+  CompressionName,
+  ProducerOptions,
+  ProducerRecord,
+  SendResult,
+} from './producer-types.js';
+export type { RetryOptions } from './retry.js';
