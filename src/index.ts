@@ -11,7 +11,7 @@ export * from './client/index.js';
 /** The stream engine. */
 export * from './stream/index.js';
 
-/** The Nexmark benchmark's event generator. */
+/** The Nexmark benchmark: its event generator, and queries q0–q11 built on the stream engine. */
 export * as nexmark from './stream/nexmark/index.js';
 
 /** Rivulet's own errors and its structured logger. */
