@@ -30,6 +30,12 @@ export interface LogManagerOptions {
   readonly producerIdExpirationMs?: number;
   /** Partitions recovered at once on open (default 4). */
   readonly recoveryConcurrency?: number;
+  /**
+   * Non-durable bytes a partition may have unsynced before it starts an fsync without waiting
+   * for `flush.ms` / `flush.messages` (default 16 MiB): bounds the work of each fsync, so that
+   * writes running beside it are never stalled for long. See docs/storage.md, "Appending".
+   */
+  readonly writebackBytes?: number;
 }
 
 function key(topic: string, partition: number): string {
@@ -167,6 +173,7 @@ export class FileLogManager implements LogManager {
       clock: this.clock,
       logger: this.logger,
       clean,
+      ...(this.opts.writebackBytes === undefined ? {} : { writebackBytes: this.opts.writebackBytes }),
     });
     this.logs.set(key(topic.name, partition), log);
   }

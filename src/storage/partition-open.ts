@@ -9,6 +9,7 @@ import { FilePartitionLog } from './partition-log.js';
 import { type CompletedTxn, ProducerStateManager } from './producer-state.js';
 import { Segment, type SegmentLimits } from './segment.js';
 import { recoverSegment, scanBatches, validateTail } from './segment-scan.js';
+import { DEFAULT_WRITEBACK_BYTES } from './write-path.js';
 
 export interface OpenPartitionOptions {
   readonly dir: string;
@@ -21,6 +22,8 @@ export interface OpenPartitionOptions {
   readonly logger: Logger;
   /** Stamped into every appended batch's partitionLeaderEpoch (one node: constant). */
   readonly leaderEpoch?: number;
+  /** Unsynced bytes that start an fsync before `flush.ms` (default {@link DEFAULT_WRITEBACK_BYTES}). */
+  readonly writebackBytes?: number;
   /** The data directory had a clean-shutdown marker: trust everything but the active tail. */
   readonly clean: boolean;
 }
@@ -175,6 +178,7 @@ export async function openPartitionLog(o: OpenPartitionOptions): Promise<FilePar
     clock: o.clock,
     logger,
     leaderEpoch: o.leaderEpoch ?? 0,
+    writebackBytes: o.writebackBytes ?? DEFAULT_WRITEBACK_BYTES,
     segments: segs,
     logStartOffset: Math.min(logStart, logEnd),
     recoveryPoint: Math.min(point, logEnd),
