@@ -78,6 +78,7 @@ export {
 export type { ConfigDef, ConfigType, LogConfig } from './config.js';
 export { silentLogger, systemClock } from './env.js';
 export type { Clock, Logger } from './env.js';
+export { CompressionNotReadyError } from './batch-records.js';
 export { StorageError, isStorageError } from './errors.js';
 export type { StorageErrorCode } from './errors.js';
 export { nodeFileIo } from './file-io.js';

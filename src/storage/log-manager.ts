@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { initCompression } from '../protocol/records/compression.js';
 import { compactPartition } from './compaction.js';
 import { type LogConfig, resolveLogConfig } from './config.js';
 import { type Clock, type Logger, silentLogger, systemClock } from './env.js';
@@ -66,6 +67,8 @@ async function inParallel<T>(
  * await logs.close();
  */
 export async function openLogManager(opts: LogManagerOptions): Promise<FileLogManager> {
+  // Recovery, compaction and some append checks may open zstd batches (see batch-records.ts).
+  await initCompression();
   const io = opts.io ?? nodeFileIo;
   const logger = opts.logger ?? silentLogger;
   await io.mkdir(opts.dataDir);

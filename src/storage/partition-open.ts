@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { initCompression } from '../protocol/records/compression.js';
 import { producerBatchOf } from './append-validation.js';
 import { completeInterruptedSwap } from './compaction-swap.js';
 import type { LogConfig } from './config.js';
@@ -79,6 +80,7 @@ function parseTxnIndex(buf: Buffer): CompletedTxn[] {
  * when the log is ready for requests.
  */
 export async function openPartitionLog(o: OpenPartitionOptions): Promise<FilePartitionLog> {
+  await initCompression(); // idempotent; see batch-records.ts
   const { io, dir, logger } = o;
   await io.mkdir(dir);
   await completeInterruptedSwap(io, dir, logger);

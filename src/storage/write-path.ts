@@ -155,7 +155,13 @@ export class WritePath {
     const now = this.host.clock.now();
     const stamp =
       opts.logAppendTime !== undefined || this.host.config.messageTimestampType === 'LogAppendTime';
-    const views = validateAppendInput(batches, this.host.config, now, stamp);
+    let views: ReturnType<typeof validateAppendInput>;
+    try {
+      views = validateAppendInput(batches, this.host.config, now, stamp);
+    } catch (err) {
+      // A start-up ordering bug (CompressionNotReadyError): the caller gets it as a rejection.
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     if (!Array.isArray(views)) return Promise.resolve(views);
     return new Promise<AppendOutcome>((resolve, reject) => {
       this.queue.push({
