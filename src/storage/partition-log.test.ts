@@ -81,6 +81,23 @@ describe('FilePartitionLog', () => {
     expect(io.syncsStarted).toBeGreaterThanOrEqual(before + 2);
   });
 
+  it('writes queued appends in groups of at most 1 MiB, unless one append alone is larger', async () => {
+    const io = new FaultyIo();
+    h = await openFileLog({ 'max.message.bytes': String(4 << 20) }, clock, { io });
+    const log = h.log;
+    const batch = (kib: number): Buffer => buildBatch({ records: filledRecords(1, kib * 1024) });
+    io.holdWrites();
+    const first = log.append(batch(1), { durable: false });
+    await io.writeHeld;
+    const before = io.writes;
+    const rest = [600, 600, 300, 2000, 10].map((kib) => log.append(batch(kib), { durable: false }));
+    io.releaseWrites();
+    const outcomes = await Promise.all([first, ...rest]);
+    expect(outcomes.map((r) => appended(r).baseOffset)).toEqual([0, 1, 2, 3, 4, 5]);
+    // [600] [600 300] [2000] [10]
+    expect(io.writes - before).toBe(4);
+  });
+
   it('rolls segments by size, by record time and when the index is full, naming files by base offset', async () => {
     h = await openFileLog(
       {
