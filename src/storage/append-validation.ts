@@ -1,7 +1,7 @@
 import { isProtocolError } from '../protocol/errors.js';
 import { BatchView } from '../protocol/records/batch-view.js';
+import { controlType, visitRecords } from './batch-records.js';
 import type { LogConfig } from './config.js';
-import { controlType, RecordCursor } from './record-cursor.js';
 import type { ProducerBatch } from './producer-state.js';
 
 /** Why an append's input was refused before anything was written. */
@@ -19,9 +19,11 @@ function problem(kind: InputProblem['kind'], message: string): InputProblem {
 /**
  * Checks the structure of an append's input cheaply (headers only; the caller has checked
  * CRCs): whole v2 batches back to back, a known codec, a record count that matches the offset
- * delta, sane producer fields, the topic's size limit, keys on compacted topics, and — only when the topic sets
- * `message.timestamp.before/after.max.ms` — timestamps (every record of uncompressed batches,
- * first and max timestamp of compressed ones). Returns the batch views or the problem.
+ * delta, sane producer fields, the topic's size limit. Records are opened (and decompressed)
+ * only where a topic config needs them, as Kafka does: keys on compacted topics, and every
+ * record's timestamp when the topic sets `message.timestamp.before/after.max.ms`. Returns the
+ * batch views or the problem; throws {@link CompressionNotReadyError} if a zstd batch must be
+ * opened before zstd was loaded.
  */
 export function validateAppendInput(
   buf: Buffer,
@@ -86,21 +88,24 @@ function checkHeader(v: BatchView): string | null {
 
 /**
  * Kafka refuses records without a key on a compacted topic (there is nothing to compact them
- * by). Checked for uncompressed batches only: compressed ones are not opened (see RecordCursor).
+ * by), compressed or not.
  */
 function checkKeys(v: BatchView): string | null {
-  if (v.compressionCode !== 0 || v.isControl) return null;
+  if (v.isControl) return null;
+  let keyless = -1;
   try {
-    const cursor = new RecordCursor(v);
-    while (cursor.next()) {
-      if (cursor.keyLength < 0)
-        return `compacted topic cannot accept a record without a key (offset delta ${cursor.offset - v.baseOffsetNumber})`;
-    }
+    visitRecords(v, (r) => {
+      if (r.keyLength >= 0) return true;
+      keyless = r.offset - v.baseOffsetNumber;
+      return false;
+    });
   } catch (err) {
     if (isProtocolError(err)) return `malformed record: ${err.message}`;
     throw err;
   }
-  return null;
+  return keyless < 0
+    ? null
+    : `compacted topic cannot accept a record without a key (offset delta ${keyless})`;
 }
 
 function checkTimestamps(views: readonly BatchView[], config: LogConfig, now: number): string | null {
@@ -117,21 +122,18 @@ function checkTimestamps(views: readonly BatchView[], config: LogConfig, now: nu
     return null;
   };
   for (const v of views) {
-    if (v.compressionCode === 0) {
-      const cursor = new RecordCursor(v);
-      try {
-        while (cursor.next()) {
-          const bad = check(cursor.timestamp);
-          if (bad !== null) return bad;
-        }
-      } catch (err) {
-        if (isProtocolError(err)) return `malformed record: ${err.message}`;
-        throw err;
-      }
-    } else {
-      const bad = check(Number(v.baseTimestamp)) ?? check(v.maxTimestampNumber);
-      if (bad !== null) return bad;
+    if (v.isControl) continue;
+    const found: { bad: string | null } = { bad: null };
+    try {
+      visitRecords(v, (r) => {
+        found.bad = check(r.timestamp);
+        return found.bad === null;
+      });
+    } catch (err) {
+      if (isProtocolError(err)) return `malformed record: ${err.message}`;
+      throw err;
     }
+    if (found.bad !== null) return found.bad;
   }
   return null;
 }

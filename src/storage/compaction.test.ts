@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batches } from '../protocol/records/batch-view.js';
+import { type BatchView, batches, CompressionType } from '../protocol/records/batch-view.js';
+import { decodeRecordBatch } from '../protocol/records/decode-batch.js';
 import { buildBatch } from '../../test/storage/support/batches.js';
 import { FaultyIo } from '../../test/storage/support/faulty-io.js';
 import { type FileLogHandle, openFileLog } from '../../test/storage/support/file-log.js';
@@ -10,7 +11,6 @@ import { compactPartition } from './compaction.js';
 import { silentLogger } from './env.js';
 import { nodeFileIo } from './file-io.js';
 import type { FilePartitionLog } from './partition-log.js';
-import { RecordCursor } from './record-cursor.js';
 
 type Rec = [offset: number, key: string | null, value: string | null];
 
@@ -21,18 +21,8 @@ async function records(log: FilePartitionLog): Promise<Rec[]> {
     const r = await log.read(next, 1 << 20);
     if (r.kind !== 'records' || r.records.length === 0) break;
     for (const b of batches(r.records)) {
-      expect(b.crcValid()).toBe(true);
-      if (b.compressionCode === 0) {
-        const c = new RecordCursor(b);
-        while (c.next()) {
-          out.push([
-            c.offset,
-            c.key()?.toString() ?? null,
-            c.valueLength < 0 ? null : c.buf.toString('utf8', c.valueStart, c.valueStart + c.valueLength),
-          ]);
-        }
-      } else {
-        out.push([b.baseOffsetNumber, '<compressed>', String(b.recordsCount)]);
+      for (const rec of decodeRecordBatch(b).records) {
+        out.push([rec.offset, rec.key?.toString() ?? null, rec.value?.toString() ?? null]);
       }
       next = b.lastOffsetNumber + 1;
     }
@@ -123,21 +113,49 @@ describe('compaction', () => {
     expect((await records(h.log)).filter(([, k]) => k === 'a')).toEqual([]);
   });
 
-  it('keeps compressed batches whole', async () => {
-    h = await openFileLog({ 'cleanup.policy': 'compact', 'segment.bytes': '200' }, clock);
-    await h.log.append(
-      buildBatch({
-        gzip: true,
-        records: [
-          { key: 'a', value: 'x' },
-          { key: 'a', value: 'y' },
-        ],
-      }),
-      { durable: true },
+  it('compacts inside compressed batches and re-encodes them with their own codec', async () => {
+    h = await openFileLog(
+      { 'cleanup.policy': 'compact', 'segment.bytes': '400', 'file.delete.delay.ms': '0' },
+      clock,
     );
-    await write(0, 8, 2);
+    const codecs = [CompressionType.Gzip, CompressionType.Snappy, CompressionType.Lz4, CompressionType.Zstd];
+    for (const [i, compression] of codecs.entries()) {
+      await h.log.append(
+        buildBatch({
+          compression,
+          baseTimestamp: clock.now(),
+          records: [
+            { key: 'a', value: `a${i}` },
+            { key: `only${i}`, value: 'x' },
+            { key: 'b', value: `b${i}` },
+          ],
+        }),
+        { durable: true },
+      );
+    }
+    await write(0, 12, 2);
+    const before = await records(h.log);
+    const activeBase = h.log.active.baseOffset;
+    expect(activeBase).toBeGreaterThan(12);
     await compact();
-    expect((await records(h.log))[0]).toEqual([0, '<compressed>', '2']);
+    expect(await records(h.log)).toEqual(model(before, activeBase));
+    // Each compressed batch kept its codec, base offset and last offset delta, with fewer records.
+    const kept: BatchView[] = [];
+    for (let next = 0; next < 12;) {
+      const r = await h.log.read(next, 1 << 20);
+      if (r.kind !== 'records') throw new Error(r.kind);
+      for (const b of batches(r.records)) if (b.baseOffsetNumber < 12) kept.push(b);
+      next = kept.at(-1)!.lastOffsetNumber + 1;
+    }
+    expect(
+      kept.map((b) => [b.baseOffsetNumber, b.compressionCode, b.lastOffsetDelta, b.recordsCount]),
+    ).toEqual([
+      [0, CompressionType.Gzip, 2, 1],
+      [3, CompressionType.Snappy, 2, 1],
+      [6, CompressionType.Lz4, 2, 1],
+      [9, CompressionType.Zstd, 2, 3],
+    ]);
+    expect(kept.every((b) => b.crcValid())).toBe(true);
   });
 
   it('waits for min.cleanable.dirty.ratio and min.compaction.lag.ms', async () => {

@@ -1,12 +1,15 @@
-import { BATCH, type BatchView } from '../protocol/records/batch-view.js';
-import { crc32c } from '../protocol/records/crc32c.js';
+import { isProtocolError } from '../protocol/errors.js';
+import { BATCH, type BatchView, type CompressionType } from '../protocol/records/batch-view.js';
+import { TimestampType } from '../protocol/records/decode-batch.js';
+import { encodeRecordBatch } from '../protocol/records/encode-batch.js';
+import type { Record as KafkaRecord } from '../protocol/records/record.js';
+import { keyString, visitRecords } from './batch-records.js';
 import { removeSwapManifest, writeSwapManifest } from './compaction-swap.js';
 import type { Logger } from './env.js';
 import { ioError } from './errors.js';
 import { Suffix, segmentFile } from './file-names.js';
 import { type FileIo, fsyncDir, writeFully } from './file-io.js';
 import type { FilePartitionLog } from './partition-log.js';
-import { RecordCursor } from './record-cursor.js';
 import { Segment } from './segment.js';
 import { scanBatches } from './segment-scan.js';
 
@@ -42,15 +45,17 @@ export interface CompactionResult {
  *    rewritten keeping a record only if no later record has its key. Tombstones (null values)
  *    that were already in the clean part and are older than `delete.retention.ms` go too.
  *    Offsets never change: batches keep their base offset and last offset delta (records
- *    inside keep their own offset deltas), so a compacted batch just has gaps.
+ *    inside keep their own offset deltas), so a compacted batch just has gaps. Compressed
+ *    batches are decompressed for their keys and, when they lose records, re-encoded with
+ *    the same codec (as Kafka's cleaner does).
  * 4. Consecutive segments are merged while they fit in `segment.bytes`. Each output is
  *    swapped in crash-safely (see compaction-swap.ts) under the partition's maintenance lock,
  *    so appends continue and readers keep the old segments until they finish.
  *
- * Limits (until the shared record decoder lands, see RecordCursor): compressed batches are
- * kept whole and their keys do not enter the map (so older values of those keys may survive:
- * never the other way round); transactional batches and control markers are kept whole.
- * A segment with corrupt bytes is never rewritten (that would drop offsets silently).
+ * Limits: transactional batches and control markers are kept whole and their keys do not
+ * enter the map (so older values of those keys may survive: never the other way round); so is
+ * a batch whose records cannot be read. A segment with corrupt bytes is never rewritten (that
+ * would drop offsets silently).
  */
 export async function compactPartition(
   log: FilePartitionLog,
@@ -150,59 +155,71 @@ export async function compactPartition(
   });
 }
 
-function isPlainData(view: BatchView): boolean {
-  return view.compressionCode === 0 && !view.isControl && !view.isTransactional;
+/** Data batches whose records compaction may drop; the others are kept whole. */
+function isCompactable(view: BatchView): boolean {
+  return !view.isControl && !view.isTransactional;
 }
 
 async function mapKeys(seg: Segment, from: number, latest: Map<string, number>): Promise<void> {
   await seg.ensureIndexes();
   await scanBatches(seg, seg.lookupPosition(from), seg.size, (view) => {
-    if (!isPlainData(view) || view.lastOffsetNumber < from) return null;
-    const cursor = new RecordCursor(view);
-    while (cursor.next()) {
-      if (cursor.keyLength < 0 || cursor.offset < from) continue;
-      latest.set(
-        view.buf.toString('latin1', cursor.keyStart, cursor.keyStart + cursor.keyLength),
-        cursor.offset,
+    if (!isCompactable(view) || view.lastOffsetNumber < from) return null;
+    // Collected first, so a batch that turns out unreadable adds no keys (it is kept whole).
+    const keys: [string, number][] = [];
+    try {
+      visitRecords(
+        view,
+        (r) => {
+          const key = keyString(r);
+          if (key !== null && r.offset >= from) keys.push([key, r.offset]);
+        },
+        { verifyCrc: true },
       );
+    } catch (err) {
+      if (isProtocolError(err)) return null;
+      throw err;
     }
+    for (const [key, offset] of keys) latest.set(key, offset);
     return null;
   });
 }
 
-/** The batch without the records `keep` refuses, or null when none is left. */
+/**
+ * The batch without the records `keep` refuses (re-encoded with the batch's codec, header
+ * fields and last offset delta), or null when none is left. A batch whose records cannot be
+ * read is kept whole.
+ */
 function filterBatch(
   view: BatchView,
   keep: (key: string | null, offset: number, tombstone: boolean) => boolean,
 ): { bytes: Buffer | null; removed: number } {
-  const cursor = new RecordCursor(view);
-  const kept: [number, number][] = [];
+  const kept: KafkaRecord[] = [];
   let total = 0;
-  let maxTimestamp = -1;
-  while (cursor.next()) {
-    total++;
-    const key =
-      cursor.keyLength < 0
-        ? null
-        : view.buf.toString('latin1', cursor.keyStart, cursor.keyStart + cursor.keyLength);
-    if (keep(key, cursor.offset, cursor.valueLength < 0)) {
-      kept.push([cursor.prefixStart, cursor.recordEnd]);
-      maxTimestamp = Math.max(maxTimestamp, cursor.timestamp);
-    }
+  try {
+    visitRecords(view, (r) => {
+      total++;
+      if (keep(keyString(r), r.offset, r.valueLength < 0)) kept.push(r.toRecord());
+    });
+  } catch (err) {
+    if (isProtocolError(err)) return { bytes: view.bytes, removed: 0 };
+    throw err;
   }
   if (kept.length === total) return { bytes: view.bytes, removed: 0 };
   if (kept.length === 0) return { bytes: null, removed: total };
-  let size = BATCH.HEADER_SIZE;
-  for (const [s, e] of kept) size += e - s;
-  const out = Buffer.allocUnsafe(size);
-  view.buf.copy(out, 0, view.start, view.start + BATCH.HEADER_SIZE);
-  let p = BATCH.HEADER_SIZE;
-  for (const [s, e] of kept) p += view.buf.copy(out, p, s, e);
-  out.writeInt32BE(size - BATCH.LOG_OVERHEAD, BATCH.BATCH_LENGTH);
-  out.writeInt32BE(kept.length, BATCH.RECORDS_COUNT);
-  if (!view.logAppendTime) out.writeBigInt64BE(BigInt(maxTimestamp), BATCH.MAX_TIMESTAMP);
-  out.writeUInt32BE(crc32c(out.subarray(BATCH.ATTRIBUTES)), BATCH.CRC);
-  return { bytes: out, removed: total - kept.length };
+  const bytes = encodeRecordBatch({
+    records: kept,
+    baseOffset: view.baseOffsetNumber,
+    partitionLeaderEpoch: view.partitionLeaderEpoch,
+    compression: view.compressionCode as CompressionType,
+    timestampType: view.logAppendTime ? TimestampType.LogAppendTime : TimestampType.CreateTime,
+    producerId: Number(view.producerId),
+    producerEpoch: view.producerEpoch,
+    baseSequence: view.baseSequence,
+    lastOffsetDelta: view.lastOffsetDelta,
+    // Log-append time: every record reads as the batch's time, which must not change.
+    ...(view.logAppendTime ? { maxTimestamp: view.maxTimestampNumber } : {}),
+  });
+  return { bytes, removed: total - kept.length };
 }
 
 async function rewriteGroup(
@@ -242,7 +259,7 @@ async function rewriteGroup(
           const result = await scanBatches(seg, pos, to, (view) => {
             if (!view.crcValid()) return 'CRC mismatch';
             let bytes: Buffer | null = view.bytes;
-            if (isPlainData(view)) {
+            if (isCompactable(view)) {
               const oldTombstone = view.maxTimestampNumber < deleteHorizon;
               const r = filterBatch(view, (key, offset, tombstone) => {
                 if (key === null) return true;

@@ -31,7 +31,9 @@
  * An append is acknowledged after its `pwritev` returned (non-durable, acks=1) or after a
  * group-commit `fdatasync` that started after the write completed (durable, acks=all). The
  * high watermark — what readers see — is the end of the longest prefix of acknowledged appends.
- * `flush.ms` / `flush.messages` schedule fsyncs for non-durable data. A new segment file is
+ * `flush.ms` / `flush.messages` schedule fsyncs for non-durable data, and so does every
+ * `writebackBytes` (16 MiB) written since the last fsync started, which bounds the work (and
+ * the stall of concurrent writes) per fsync. A new segment file is
  * made durable by fsyncing the directory before any durable append in it is acknowledged.
  *
  * ## Recovery (on every open)
@@ -76,6 +78,7 @@ export {
 export type { ConfigDef, ConfigType, LogConfig } from './config.js';
 export { silentLogger, systemClock } from './env.js';
 export type { Clock, Logger } from './env.js';
+export { CompressionNotReadyError } from './batch-records.js';
 export { StorageError, isStorageError } from './errors.js';
 export type { StorageErrorCode } from './errors.js';
 export { nodeFileIo } from './file-io.js';

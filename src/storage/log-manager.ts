@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { initCompression } from '../protocol/records/compression.js';
 import { compactPartition } from './compaction.js';
 import { type LogConfig, resolveLogConfig } from './config.js';
 import { type Clock, type Logger, silentLogger, systemClock } from './env.js';
@@ -30,6 +31,12 @@ export interface LogManagerOptions {
   readonly producerIdExpirationMs?: number;
   /** Partitions recovered at once on open (default 4). */
   readonly recoveryConcurrency?: number;
+  /**
+   * Non-durable bytes a partition may have unsynced before it starts an fsync without waiting
+   * for `flush.ms` / `flush.messages` (default 16 MiB): bounds the work of each fsync, so that
+   * writes running beside it are never stalled for long. See docs/storage.md, "Appending".
+   */
+  readonly writebackBytes?: number;
 }
 
 function key(topic: string, partition: number): string {
@@ -60,6 +67,8 @@ async function inParallel<T>(
  * await logs.close();
  */
 export async function openLogManager(opts: LogManagerOptions): Promise<FileLogManager> {
+  // Recovery, compaction and some append checks may open zstd batches (see batch-records.ts).
+  await initCompression();
   const io = opts.io ?? nodeFileIo;
   const logger = opts.logger ?? silentLogger;
   await io.mkdir(opts.dataDir);
@@ -167,6 +176,7 @@ export class FileLogManager implements LogManager {
       clock: this.clock,
       logger: this.logger,
       clean,
+      ...(this.opts.writebackBytes === undefined ? {} : { writebackBytes: this.opts.writebackBytes }),
     });
     this.logs.set(key(topic.name, partition), log);
   }

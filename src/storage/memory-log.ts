@@ -1,3 +1,4 @@
+import { initCompression } from '../protocol/records/compression.js';
 import { producerBatchOf, validateAppendInput } from './append-validation.js';
 import { type LogConfig, resolveLogConfig } from './config.js';
 import { type Clock, systemClock } from './env.js';
@@ -110,7 +111,13 @@ export class MemoryPartitionLog implements PartitionLog {
     }
     const now = this.clock.now();
     const stamp = opts.logAppendTime !== undefined || this.config.messageTimestampType === 'LogAppendTime';
-    const views = validateAppendInput(batches, this.config, now, stamp);
+    let views: ReturnType<typeof validateAppendInput>;
+    try {
+      views = validateAppendInput(batches, this.config, now, stamp);
+    } catch (err) {
+      // A start-up ordering bug (CompressionNotReadyError): the caller gets it as a rejection.
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     if (!Array.isArray(views)) return Promise.resolve(views);
     const first = views[0]!;
     const idempotent = first.producerId >= 0n;
@@ -209,7 +216,6 @@ export class MemoryPartitionLog implements PartitionLog {
     const max = best.maxTimestamp;
     if (view.logAppendTime)
       return Promise.resolve({ offset: Math.max(best.base, this.start), timestamp: max });
-    if (view.compressionCode !== 0) return Promise.resolve({ offset: best.last, timestamp: max });
     return Promise.resolve(firstAtOrAfter(view, max, this.start) ?? { offset: best.last, timestamp: max });
   }
 
@@ -257,10 +263,17 @@ export class MemoryPartitionLog implements PartitionLog {
   }
 }
 
-/** The in-memory {@link LogManager}: same validation and errors, nothing persisted. */
+/**
+ * The in-memory {@link LogManager}: same validation and errors, nothing persisted. Its
+ * constructor starts loading zstd (`initCompression()`); a zstd batch that must be opened (a
+ * compacted topic's key check, timestamp limits, a timestamp lookup) before {@link ready}
+ * resolves is refused with `CompressionNotReadyError` — await `ready` first where that matters.
+ */
 export class MemoryLogManager implements LogManager {
   readonly clusterId = randomKafkaUuid();
   readonly nodeId: number;
+  /** Resolves once every codec (zstd included) is usable. */
+  readonly ready: Promise<void>;
   private readonly defaults: Readonly<Record<string, string>>;
   private readonly clock: Clock;
   private readonly byName = new Map<string, TopicMetadata>();
@@ -270,6 +283,9 @@ export class MemoryLogManager implements LogManager {
     this.nodeId = opts.nodeId ?? 1;
     this.defaults = opts.defaults ?? {};
     this.clock = opts.clock ?? systemClock;
+    this.ready = initCompression();
+    // A failed load surfaces where zstd is needed (CompressionNotReadyError), not as an unhandled rejection.
+    this.ready.catch(() => undefined);
   }
 
   topics(): TopicMetadata[] {

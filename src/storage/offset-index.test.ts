@@ -27,6 +27,24 @@ describe('OffsetIndex', () => {
     );
   });
 
+  it('knows batch boundaries: entry positions and the ends it learned', () => {
+    const index = new OffsetIndex(0, 10);
+    index.append(9, 0, 100);
+    index.append(19, 4200);
+    index.append(29, 8400, 9000);
+    expect(index.boundaryAtOrBefore(50)).toBe(0);
+    expect(index.boundaryAtOrBefore(100)).toBe(100);
+    expect(index.boundaryAtOrBefore(4199)).toBe(100);
+    expect(index.boundaryAtOrBefore(5000)).toBe(4200);
+    index.learnEnd(4200, 4300);
+    expect(index.boundaryAtOrBefore(5000)).toBe(4300);
+    expect(index.boundaryAtOrBefore(8999)).toBe(8400);
+    expect(index.boundaryAtOrBefore(1 << 20)).toBe(9000);
+    expect(index.endOfBatchAt(4200)).toBe(4300);
+    expect(index.endOfBatchAt(8400)).toBe(9000);
+    expect(index.endOfBatchAt(4300)).toBe(-1);
+  });
+
   it('stops at its capacity and reports full', () => {
     const index = new OffsetIndex(0, 2);
     index.append(1, 10);

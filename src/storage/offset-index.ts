@@ -112,20 +112,52 @@ export class OffsetIndex {
     return this.pos[i]!;
   }
 
-  /** Records where the batch at `position` ends, if that batch is an entry's. */
-  learnEnd(position: number, end: number): void {
+  /**
+   * The largest batch boundary the index knows at or before byte `limit`: an entry's position
+   * (where its batch starts) or its end; 0 when none is known. Reading up to it takes whole
+   * batches only.
+   */
+  boundaryAtOrBefore(limit: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    let i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.pos[mid]! <= limit) {
+        i = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (i < 0) return 0;
+    const end = this.end[i]!;
+    return end > 0 && end <= limit ? end : this.pos[i]!;
+  }
+
+  /** Where the batch starting at `position` ends, when it is an entry's and its end is known; else -1. */
+  endOfBatchAt(position: number): number {
+    const i = this.positionIndex(position);
+    return i < 0 ? -1 : this.end[i]!;
+  }
+
+  private positionIndex(position: number): number {
     let lo = 0;
     let hi = this.n - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const p = this.pos[mid]!;
-      if (p === position) {
-        this.end[mid] = end;
-        return;
-      }
+      if (p === position) return mid;
       if (p < position) lo = mid + 1;
       else hi = mid - 1;
     }
+    return -1;
+  }
+
+  /** Records where the batch at `position` ends, if that batch is an entry's. */
+  learnEnd(position: number, end: number): void {
+    const i = this.positionIndex(position);
+    if (i >= 0) this.end[i] = end;
   }
 
   /** Drops entries at or beyond `position` (after a truncation of the log). */

@@ -6,6 +6,7 @@ import { appended, describePartitionLogContract, offsetsOf } from '../../test/st
 import { FaultyIo } from '../../test/storage/support/faulty-io.js';
 import { type FileLogHandle, fileLogFactory, openFileLog } from '../../test/storage/support/file-log.js';
 import { ManualClock } from '../../test/storage/support/temp-dir.js';
+import { LONG_MAX } from './config.js';
 import { isStorageError } from './errors.js';
 
 describePartitionLogContract('file', fileLogFactory);
@@ -53,6 +54,48 @@ describe('FilePartitionLog', () => {
     );
     expect(results.map((r) => appended(r).baseOffset)).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(log.syncCount - before).toBeLessThanOrEqual(2);
+  });
+
+  it('starts an fsync once writebackBytes are unsynced, without holding back the writes beside it', async () => {
+    const io = new FaultyIo();
+    h = await openFileLog({ 'flush.ms': LONG_MAX }, clock, { io, writebackBytes: 20_000 });
+    const log = h.log;
+    const batch = (): Buffer => buildBatch({ records: filledRecords(1, 4000) });
+    const size = batch().length;
+    const before = io.syncsStarted;
+    io.holdSyncs();
+    let written = 0;
+    while (written + size < 20_000) {
+      await log.append(batch(), { durable: false });
+      written += size;
+    }
+    expect(io.syncsStarted).toBe(before);
+    await log.append(batch(), { durable: false });
+    expect(io.syncsStarted).toBe(before + 1);
+    // The sync is held: appends are still acknowledged when written, and the next 20 kB queue
+    // one more sync behind it (never more than one running).
+    for (let i = 0; i < 6; i++) expect((await log.append(batch(), { durable: false })).kind).toBe('appended');
+    expect(io.syncsStarted).toBe(before + 1);
+    io.release();
+    expect(appended(await log.append(batch(), { durable: true })).baseOffset).toBe(11);
+    expect(io.syncsStarted).toBeGreaterThanOrEqual(before + 2);
+  });
+
+  it('writes queued appends in groups of at most 1 MiB, unless one append alone is larger', async () => {
+    const io = new FaultyIo();
+    h = await openFileLog({ 'max.message.bytes': String(4 << 20) }, clock, { io });
+    const log = h.log;
+    const batch = (kib: number): Buffer => buildBatch({ records: filledRecords(1, kib * 1024) });
+    io.holdWrites();
+    const first = log.append(batch(1), { durable: false });
+    await io.writeHeld;
+    const before = io.writes;
+    const rest = [600, 600, 300, 2000, 10].map((kib) => log.append(batch(kib), { durable: false }));
+    io.releaseWrites();
+    const outcomes = await Promise.all([first, ...rest]);
+    expect(outcomes.map((r) => appended(r).baseOffset)).toEqual([0, 1, 2, 3, 4, 5]);
+    // [600] [600 300] [2000] [10]
+    expect(io.writes - before).toBe(4);
   });
 
   it('rolls segments by size, by record time and when the index is full, naming files by base offset', async () => {

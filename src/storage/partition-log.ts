@@ -40,6 +40,8 @@ export interface PartitionLogInit {
   readonly recoveryPoint: number;
   readonly cleanerCheckpoint: number;
   readonly producers: ProducerStateManager;
+  /** See {@link WriteHost.writebackBytes}. */
+  readonly writebackBytes: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export class FilePartitionLog implements PartitionLog, WriteHost {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly leaderEpoch: number;
+  readonly writebackBytes: number;
   private readonly writes: WritePath;
 
   config: LogConfig;
@@ -80,6 +83,7 @@ export class FilePartitionLog implements PartitionLog, WriteHost {
     this.clock = init.clock;
     this.logger = init.logger;
     this.leaderEpoch = init.leaderEpoch;
+    this.writebackBytes = init.writebackBytes;
     this.segments = init.segments;
     this.producers = init.producers;
     this.logStart = init.logStartOffset;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { initCompression } from '../protocol/records/compression.js';
 import { producerBatchOf } from './append-validation.js';
 import { completeInterruptedSwap } from './compaction-swap.js';
 import type { LogConfig } from './config.js';
@@ -9,6 +10,7 @@ import { FilePartitionLog } from './partition-log.js';
 import { type CompletedTxn, ProducerStateManager } from './producer-state.js';
 import { Segment, type SegmentLimits } from './segment.js';
 import { recoverSegment, scanBatches, validateTail } from './segment-scan.js';
+import { DEFAULT_WRITEBACK_BYTES } from './write-path.js';
 
 export interface OpenPartitionOptions {
   readonly dir: string;
@@ -21,6 +23,8 @@ export interface OpenPartitionOptions {
   readonly logger: Logger;
   /** Stamped into every appended batch's partitionLeaderEpoch (one node: constant). */
   readonly leaderEpoch?: number;
+  /** Unsynced bytes that start an fsync before `flush.ms` (default {@link DEFAULT_WRITEBACK_BYTES}). */
+  readonly writebackBytes?: number;
   /** The data directory had a clean-shutdown marker: trust everything but the active tail. */
   readonly clean: boolean;
 }
@@ -76,6 +80,7 @@ function parseTxnIndex(buf: Buffer): CompletedTxn[] {
  * when the log is ready for requests.
  */
 export async function openPartitionLog(o: OpenPartitionOptions): Promise<FilePartitionLog> {
+  await initCompression(); // idempotent; see batch-records.ts
   const { io, dir, logger } = o;
   await io.mkdir(dir);
   await completeInterruptedSwap(io, dir, logger);
@@ -175,6 +180,7 @@ export async function openPartitionLog(o: OpenPartitionOptions): Promise<FilePar
     clock: o.clock,
     logger,
     leaderEpoch: o.leaderEpoch ?? 0,
+    writebackBytes: o.writebackBytes ?? DEFAULT_WRITEBACK_BYTES,
     segments: segs,
     logStartOffset: Math.min(logStart, logEnd),
     recoveryPoint: Math.min(point, logEnd),

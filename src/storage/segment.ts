@@ -356,10 +356,9 @@ export class Segment {
    * a corrupt one ends the result, or throws `corrupt-data` when it is the first.
    */
   async readBatches(offset: number, maxBytes: number, end: number, maxOffset: number): Promise<SegmentRead> {
-    await this.ensureIndexes();
+    if (!this.indexesLoaded) await this.ensureIndexes();
     let pos = this.lookupPosition(offset);
     const budget = Math.max(maxBytes, 1);
-    const slack = this.limits.indexIntervalBytes + 4096;
     for (;;) {
       if (pos >= end) return { kind: 'past-end' };
       if (this.corrupt.length > 0) {
@@ -370,7 +369,7 @@ export class Segment {
           continue;
         }
       }
-      const buf = await this.readAt(pos, Math.min(end - pos, budget + slack));
+      const buf = await this.readAt(pos, this.readLength(pos, end, budget));
       let p = 0;
       let found = -1;
       while (buf.length - p >= HEADER_PEEK) {
@@ -425,6 +424,26 @@ export class Segment {
       }
       return { kind: 'found', records: this.collect(buf, found, pos + found, offset, budget, maxOffset) };
     }
+  }
+
+  /**
+   * How many bytes to read from `pos` (a batch start) for a read of `budget` bytes. By default
+   * the budget plus one index interval, since the wanted batch may start up to an interval after
+   * the indexed position. When the index knows a batch boundary near that end, the read stops
+   * there, so no partial batch is read only to be dropped (with batches of ~the budget's size
+   * that was up to half of every read); when the first batch alone is larger than the budget and
+   * the index knows its end, exactly that batch is read.
+   */
+  private readLength(pos: number, end: number, budget: number): number {
+    const limit = Math.min(end, pos + budget + this.limits.indexIntervalBytes + 4096);
+    const index = this.offsetIndex;
+    if (index === undefined) return limit - pos;
+    const boundary = index.boundaryAtOrBefore(limit);
+    // A boundary in the first half is the sparse index's, not the last whole batch's.
+    if (boundary > pos && 2 * (boundary - pos) > limit - pos) return boundary - pos;
+    const first = index.endOfBatchAt(pos);
+    if (first > limit && first <= end) return first - pos;
+    return limit - pos;
   }
 
   /** Takes whole, valid batches from `buf` at `p` (file position `at`) within the budget. */

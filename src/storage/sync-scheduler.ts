@@ -22,6 +22,8 @@ export class SyncScheduler {
   writeSeq = 0;
   /** Every write with a sequence number ≤ this is on disk. */
   syncedSeq = 0;
+  /** Bytes written since the last sync started (what the next sync would have to write back). */
+  unsyncedBytes = 0;
   private wanted = 0;
   private running = false;
   private dirty = new Set<Segment>();
@@ -45,12 +47,13 @@ export class SyncScheduler {
     this.onFailed = onFailed;
   }
 
-  /** Registers a completed write to `segment`; returns its sequence number. */
-  written(segment: Segment): number {
+  /** Registers a completed write of `bytes` to `segment`; returns its sequence number. */
+  written(segment: Segment, bytes: number): number {
     if (!this.dirty.has(segment)) {
       segment.acquire();
       this.dirty.add(segment);
     }
+    this.unsyncedBytes += bytes;
     return ++this.writeSeq;
   }
 
@@ -92,6 +95,7 @@ export class SyncScheduler {
       this.dirty = new Set();
       const dir = this.dirDirty;
       this.dirDirty = false;
+      this.unsyncedBytes = 0;
       try {
         await Promise.all(segments.map((s) => this.io.fdatasync(s.fd)));
         if (dir) await fsyncDir(this.io, this.dir);

@@ -1,13 +1,14 @@
 import type { BatchView } from '../protocol/records/batch-view.js';
+import { visitRecords } from './batch-records.js';
 import type { TimestampOffset } from './log-types.js';
-import { RecordCursor } from './record-cursor.js';
 import type { Segment } from './segment.js';
 import { scanBatches } from './segment-scan.js';
 
 /**
- * The first record of `view` at or after `minOffset` with timestamp ≥ `timestamp`. Compressed
- * batches are not opened (see RecordCursor): their first offset stands for the batch, with the
- * batch's max timestamp — a consumer seeking there still gets every record at or after the time.
+ * The first record of `view` at or after `minOffset` with timestamp ≥ `timestamp`; compressed
+ * batches are decompressed. With log-append time every record has the batch's time. A batch
+ * that cannot be read (CRC, bad bytes) stands as a whole, at its first offset with its max
+ * timestamp: a consumer seeking there still gets every record at or after the time.
  */
 export function firstAtOrAfter(
   view: BatchView,
@@ -15,20 +16,24 @@ export function firstAtOrAfter(
   minOffset: number,
 ): TimestampOffset | null {
   const base = view.baseOffsetNumber;
-  if (view.compressionCode !== 0 || view.logAppendTime) {
-    return { offset: Math.max(base, minOffset), timestamp: view.maxTimestampNumber };
-  }
+  const whole = { offset: Math.max(base, minOffset), timestamp: view.maxTimestampNumber };
+  if (view.logAppendTime) return whole;
+  let hit: TimestampOffset | null = null;
   try {
-    const cursor = new RecordCursor(view);
-    while (cursor.next()) {
-      if (cursor.offset >= minOffset && cursor.timestamp >= timestamp) {
-        return { offset: cursor.offset, timestamp: cursor.timestamp };
-      }
-    }
-    return null;
+    visitRecords(
+      view,
+      (r) => {
+        if (r.offset < minOffset || r.timestamp < timestamp) return true;
+        hit = { offset: r.offset, timestamp: r.timestamp };
+        return false;
+      },
+      // Segment bytes may not have been CRC-checked since they were loaded.
+      { verifyCrc: true },
+    );
   } catch {
-    return { offset: Math.max(base, minOffset), timestamp: view.maxTimestampNumber };
+    return whole;
   }
+  return hit;
 }
 
 /**
@@ -72,7 +77,8 @@ export async function findOffsetForTimestamp(
 /**
  * ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the first such). The
  * segment comes from each segment's max timestamp, the batch from the offset index, the record
- * from the batch (for compressed batches: the batch's last offset, as Kafka before 3.8 did).
+ * from the batch (decompressed if need be, as Kafka ≥ 3.8 answers; before, Kafka returned a
+ * compressed batch's last offset).
  */
 export async function findMaxTimestamp(
   segs: readonly Segment[],
@@ -100,13 +106,9 @@ export async function findMaxTimestamp(
       const base = view.baseOffsetNumber;
       const last = view.lastOffsetNumber;
       if (last < logStart) return null;
-      if (view.logAppendTime) {
-        hit.value = { offset: Math.max(base, logStart), timestamp: max };
-      } else if (view.compressionCode !== 0) {
-        hit.value = { offset: last, timestamp: max };
-      } else {
-        hit.value = firstAtOrAfter(view, max, logStart) ?? { offset: last, timestamp: max };
-      }
+      hit.value = view.logAppendTime
+        ? { offset: Math.max(base, logStart), timestamp: max }
+        : (firstAtOrAfter(view, max, logStart) ?? { offset: last, timestamp: max });
       return 'found';
     });
     return hit.value;

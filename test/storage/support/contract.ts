@@ -3,7 +3,8 @@
  * twin stays a faithful stand-in for the layers above.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchView, batches } from '../../../src/protocol/records/batch-view.js';
+import { BatchView, CompressionType, batches } from '../../../src/protocol/records/batch-view.js';
+import { initCompression } from '../../../src/protocol/records/compression.js';
 import type { AppendOutcome, PartitionLog, ReadResult } from '../../../src/storage/log-types.js';
 import { buildBatch, buildControlBatch, filledRecords } from './batches.js';
 import { ManualClock } from './temp-dir.js';
@@ -139,17 +140,27 @@ export function describePartitionLogContract(name: string, factory: LogFactory):
       expect(await log.offsetForTimestamp(0)).toEqual({ offset: 2, timestamp: t + 10 });
     });
 
-    it('treats a compressed batch as a whole for timestamp lookups', async () => {
+    it('looks inside compressed batches for timestamp lookups', async () => {
+      await initCompression(); // this test encodes zstd itself
       const log = await open();
       const t = 2_000_000;
-      await log.append(
-        buildBatch({ gzip: true, baseTimestamp: t, records: [{ timestamp: t }, { timestamp: t + 9 }] }),
-        {
-          durable: false,
-        },
-      );
-      expect(await log.offsetForTimestamp(t + 5)).toEqual({ offset: 0, timestamp: t + 9 });
-      expect(await log.maxTimestamp()).toEqual({ offset: 1, timestamp: t + 9 });
+      await log.append(buildBatch({ baseTimestamp: t - 1, records: [{}] }), { durable: false });
+      for (const compression of [CompressionType.Gzip, CompressionType.Lz4, CompressionType.Zstd]) {
+        await log.append(
+          buildBatch({
+            compression,
+            baseTimestamp: t,
+            records: [{ timestamp: t }, { timestamp: t + 9 }, { timestamp: t + 3 }],
+          }),
+          { durable: false },
+        );
+      }
+      expect(await log.offsetForTimestamp(t + 5)).toEqual({ offset: 2, timestamp: t + 9 });
+      expect(await log.offsetForTimestamp(t + 1)).toEqual({ offset: 2, timestamp: t + 9 });
+      expect(await log.offsetForTimestamp(t)).toEqual({ offset: 1, timestamp: t });
+      expect(await log.maxTimestamp()).toEqual({ offset: 2, timestamp: t + 9 });
+      await log.deleteRecords(3);
+      expect(await log.offsetForTimestamp(t)).toEqual({ offset: 3, timestamp: t + 3 });
     });
 
     it('stamps log-append time when asked or configured', async () => {
@@ -216,14 +227,51 @@ export function describePartitionLogContract(name: string, factory: LogFactory):
       expect(log.logEndOffset).toBe(0);
     });
 
-    it('refuses records without a key on a compacted topic', async () => {
+    it('refuses records without a key on a compacted topic, inside compressed batches too', async () => {
       const log = await open({ 'cleanup.policy': 'compact' });
       expect(
         (await log.append(buildBatch({ records: [{ key: null, value: 'v' }] }), { durable: true })).kind,
       ).toBe('invalid-record');
+      for (const compression of [CompressionType.Gzip, CompressionType.Snappy, CompressionType.Lz4]) {
+        const batch = buildBatch({
+          compression,
+          records: [
+            { key: 'k', value: 'v' },
+            { key: null, value: 'v' },
+          ],
+        });
+        const r = await log.append(batch, { durable: true });
+        expect(r.kind === 'invalid-record' ? r.message : r.kind).toMatch(/without a key/);
+      }
       expect(
         (await log.append(buildBatch({ records: [{ key: 'k', value: 'v' }] }), { durable: true })).kind,
       ).toBe('appended');
+      expect(
+        (
+          await log.append(
+            buildBatch({ compression: CompressionType.Lz4, records: [{ key: 'k', value: 'v' }] }),
+            {
+              durable: true,
+            },
+          )
+        ).kind,
+      ).toBe('appended');
+    });
+
+    it('checks the timestamp of every record, compressed or not, when the topic limits them', async () => {
+      const log = await open({ 'message.timestamp.before.max.ms': '1000' });
+      const now = clock.now();
+      // The first and the max timestamp pass: only a record in the middle is too old.
+      const batch = (compression: CompressionType): Buffer =>
+        buildBatch({
+          compression,
+          baseTimestamp: now,
+          records: [{ timestamp: now }, { timestamp: now - 5000 }, { timestamp: now }],
+        });
+      for (const compression of [CompressionType.None, CompressionType.Gzip, CompressionType.Snappy]) {
+        expect((await log.append(batch(compression), { durable: false })).kind).toBe('invalid-timestamp');
+      }
+      expect(log.logEndOffset).toBe(0);
     });
 
     it('deduplicates idempotent retries and enforces sequence and epoch rules', async () => {

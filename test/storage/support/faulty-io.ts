@@ -23,6 +23,8 @@ export class FaultyIo implements FileIo {
   private signalWriteHeld: (() => void) | undefined;
   writes = 0;
   syncs = 0;
+  /** fdatasync calls made, including held ones. */
+  syncsStarted = 0;
 
   /** Holds every fdatasync until {@link release}. */
   holdSyncs(): void {
@@ -82,6 +84,7 @@ export class FaultyIo implements FileIo {
   }
 
   async fdatasync(fd: number): Promise<void> {
+    this.syncsStarted++;
     if (this.gate !== undefined) await this.gate;
     this.syncs++;
     if (this.failSyncs !== undefined) throw errno(this.failSyncs);

@@ -41,7 +41,7 @@ export interface FileLogHandle {
 export async function openFileLog(
   configs: Record<string, string>,
   clock: ManualClock,
-  opts: { io?: FileIo; dir?: string } = {},
+  opts: { io?: FileIo; dir?: string; writebackBytes?: number } = {},
 ): Promise<FileLogHandle> {
   const temp = opts.dir === undefined ? tempDir() : undefined;
   const dir = opts.dir ?? temp!.dir;
@@ -53,6 +53,7 @@ export async function openFileLog(
       logger,
       maintenanceIntervalMs: 0,
       ...(opts.io === undefined ? {} : { io: opts.io }),
+      ...(opts.writebackBytes === undefined ? {} : { writebackBytes: opts.writebackBytes }),
     });
   let manager = await openManager();
   if (manager.topic('t') === undefined) await manager.createTopic('t', { partitions: 1, configs });
