@@ -69,6 +69,8 @@ export class GroupConsumer {
   /** Assigned partitions still to be positioned at their committed offsets (a failed lookup is retried). */
   private unpositioned: TopicPartition[] | null = null;
   private polling: Promise<FetchedPartition[]> | null = null;
+  /** close() began: no more polls; commits (from onRevoked) still go through until `closed`. */
+  private closing = false;
   private closed = false;
 
   constructor(opts: GroupConsumerOptions) {
@@ -104,7 +106,7 @@ export class GroupConsumer {
 
   /** Replaces the subscription; the member rejoins the group at the next poll. */
   subscribe(topics: readonly string[]): void {
-    this.checkOpen();
+    if (this.closing) throw this.closedError();
     this.member.subscribe(topics);
   }
 
@@ -130,6 +132,7 @@ export class GroupConsumer {
    */
   async poll(): Promise<FetchedPartition[]> {
     this.checkOpen();
+    if (this.closing) throw this.closedError();
     if (this.polling !== null) {
       throw new RivuletError(
         'RIV_ERR_INVALID_ARGUMENT',
@@ -156,7 +159,7 @@ export class GroupConsumer {
       return [];
     }
     const parts = await this.consumer.poll();
-    if (this.closed) {
+    if (this.closing) {
       // close() is committing positions: give the data back so that it is not counted as read.
       for (const part of parts) this.consumer.seek(part, part.fetchOffset);
       return [];
@@ -222,19 +225,24 @@ export class GroupConsumer {
    * connections close.
    */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closing) return;
+    this.closing = true;
     this.member.abortJoin();
     if (this.polling !== null) await this.polling.catch(() => undefined);
     try {
       await this.member.close(this.listener);
     } finally {
+      this.closed = true;
       await this.consumer.close();
     }
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new RivuletError('RIV_ERR_CLIENT_CLOSED', 'the consumer was closed');
+    if (this.closed) throw this.closedError();
+  }
+
+  private closedError(): RivuletError {
+    return new RivuletError('RIV_ERR_CLIENT_CLOSED', 'the consumer was closed');
   }
 
   /** Positions of the assigned partitions that have one. */

@@ -44,6 +44,13 @@ export {
 export { findCoordinator, findCoordinators, type Coordinator } from './coordinator.js';
 export { isKafkaError, KafkaError, type KafkaErrorContext } from './errors.js';
 export { FetchedPartition, type AbortedTxn, type ConsumerRecord } from './fetched-partition.js';
+export type {
+  GroupDescription,
+  GroupLag,
+  GroupListing,
+  GroupMemberDescription,
+  PartitionLag,
+} from './group-admin.js';
 export { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 export {
   GroupMember,
