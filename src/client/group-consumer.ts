@@ -72,6 +72,7 @@ export class GroupConsumer {
   /** close() began: no more polls; commits (from onRevoked) still go through until `closed`. */
   private closing = false;
   private closed = false;
+  private shutdown: Promise<void> | null = null;
 
   constructor(opts: GroupConsumerOptions) {
     const { groupId: _groupId, ...consumerOptions } = opts;
@@ -222,10 +223,15 @@ export class GroupConsumer {
    * Leaves the group: a join waiting on the rest of the group is abandoned, the poll in
    * progress (if any) is waited for, the partitions are revoked (auto-commit commits their
    * positions, then `onRevoked` runs), LeaveGroup is sent (not for static members), and the
-   * connections close.
+   * connections close. Safe to call from a signal handler while a poll runs; every call resolves
+   * when the one shutdown completes.
    */
-  async close(): Promise<void> {
-    if (this.closing) return;
+  close(): Promise<void> {
+    this.shutdown ??= this.shutDown();
+    return this.shutdown;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closing = true;
     this.member.abortJoin();
     if (this.polling !== null) await this.polling.catch(() => undefined);
