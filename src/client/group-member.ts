@@ -80,7 +80,18 @@ export interface GroupMetadata {
  * rebalancing (REBALANCE_IN_PROGRESS) or that this member lost its generation
  * (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID), and the next poll revokes and rejoins. Its own
  * connection to the coordinator keeps heartbeats and commits from queueing behind a long-polling
- * Fetch.
+ * Fetch. `GroupConsumer` is this plus a consumer; the member alone can drive another reader
+ * (the stream engine's Kafka source).
+ *
+ * @example
+ * ```ts
+ * const cluster = new Cluster({ bootstrap: '127.0.0.1:9092' });
+ * const member = new GroupMember(cluster, { groupId: 'orders-app' });
+ * member.subscribe(['orders']);
+ * await member.ensureActive({ onAssigned: (tps) => console.log('mine now', tps) });
+ * await member.commit([{ topic: 'orders', partition: 0, offset: 42 }]);
+ * await member.close();
+ * ```
  */
 export class GroupMember {
   readonly groupId: string;
