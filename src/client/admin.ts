@@ -24,6 +24,18 @@ import {
 } from './admin-types.js';
 import { Cluster, type TopicInfo } from './cluster.js';
 import type { BrokerConnection } from './connection.js';
+import type { TopicPartition } from './consumer-types.js';
+import {
+  deleteGroups,
+  describeGroups,
+  groupLag,
+  listGroupOffsets,
+  listGroups,
+  type GroupDescription,
+  type GroupLag,
+  type GroupListing,
+} from './group-admin.js';
+import type { CommittedOffset } from './group-offsets.js';
 import { KafkaError } from './errors.js';
 import { fromInt64, toInt64 } from './int64.js';
 import { listOffsets, type OffsetAnswer, type OffsetQuery } from './offsets.js';
@@ -44,9 +56,9 @@ export interface ValidateOptions {
 }
 
 /**
- * Topic and config administration against any Kafka broker (ours or Apache Kafka's). Each call
- * routes to the right broker (the controller for topic changes, the partition leader for offsets
- * and DeleteRecords), retries retriable errors within the client's retry deadline, and throws a
+ * Topic, config and consumer-group administration against any Kafka broker (ours or Apache
+ * Kafka's). Each call routes to the right broker (the controller for topic changes, the partition
+ * leader for offsets and DeleteRecords, the group coordinator for groups), retries retriable errors within the client's retry deadline, and throws a
  * {@link KafkaError} naming Kafka's error, the topic and the broker's message otherwise. Calls that
  * take several topics fail on the first topic that failed, after the broker has answered for all.
  *
@@ -410,6 +422,34 @@ export class Admin {
         brokers: res.brokers.map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack })),
       };
     });
+  }
+
+  /** Every group of the cluster (each broker asked), sorted by id; `states` filters (ListGroups v4+). */
+  listGroups(opts: { states?: readonly string[] } = {}): Promise<GroupListing[]> {
+    return listGroups(this.cluster, opts.states ?? []);
+  }
+
+  /** Groups' state, assignor and members with their assignments; an unknown group is `Dead`. */
+  describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    return describeGroups(this.cluster, groupIds);
+  }
+
+  /** Deletes empty groups and their committed offsets (NON_EMPTY_GROUP, GROUP_ID_NOT_FOUND otherwise). */
+  deleteGroups(groupIds: readonly string[]): Promise<void> {
+    return deleteGroups(this.cluster, groupIds);
+  }
+
+  /** A group's committed offsets: for `partitions`, or every partition it committed (null offset: none). */
+  listGroupOffsets(groupId: string, partitions?: readonly TopicPartition[]): Promise<CommittedOffset[]> {
+    return listGroupOffsets(this.cluster, groupId, partitions ?? null);
+  }
+
+  /**
+   * A group's members, committed offsets, end offsets and lag per partition, computed here from
+   * DescribeGroups, OffsetFetch and ListOffsets, so it works against any Kafka.
+   */
+  groupLag(groupId: string): Promise<GroupLag> {
+    return groupLag(this.cluster, groupId);
   }
 
   /** Closes the admin client's connections. */

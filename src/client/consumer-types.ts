@@ -34,9 +34,4 @@ export interface ConsumerOptions extends ClientOptions {
   readCommitted?: boolean;
   /** Let the broker create assigned topics that do not exist (default false). */
   autoCreateTopics?: boolean;
-  /**
-   * Consumer group membership. Not supported yet (groups arrive with issue 5): setting it throws
-   * RIV_ERR_INVALID_ARGUMENT "consumer groups are not supported yet".
-   */
-  groupId?: string;
 }

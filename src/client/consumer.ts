@@ -49,10 +49,10 @@ interface FetchOutcome {
 /**
  * Reads partitions it is assigned, from positions it is told (an offset, the start, the end, or
  * a timestamp), with Kafka's long-poll Fetch. Records are handed out undecoded
- * ({@link FetchedPartition}); positions move past what each `poll()` returns. No consumer group
- * yet: the assignment is the caller's. A group member (issue 5) plugs in above this class: on
- * each rebalance it calls {@link assign} with the partitions the group gave it and {@link seek}s
- * them to their committed offsets, and it commits what {@link position} reports.
+ * ({@link FetchedPartition}); positions move past what each `poll()` returns. The assignment is
+ * the caller's; {@link GroupConsumer} builds group membership on top: on each rebalance it calls
+ * {@link assign} with the partitions the group gave it and {@link seek}s them to their committed
+ * offsets, and it commits what {@link position} reports.
  *
  * @example
  * ```ts
@@ -81,8 +81,12 @@ export class Consumer {
   private closed = false;
 
   constructor(opts: ConsumerOptions) {
-    if (opts.groupId !== undefined) {
-      throw new RivuletError('RIV_ERR_INVALID_ARGUMENT', 'consumer groups are not supported yet');
+    // JavaScript callers can pass what the type leaves out; a group id here would be ignored.
+    if ((opts as { groupId?: unknown }).groupId !== undefined) {
+      throw new RivuletError(
+        'RIV_ERR_INVALID_ARGUMENT',
+        'Consumer reads the partitions it is assigned; use GroupConsumer to consume as a group member (groupId)',
+      );
     }
     this.cluster = new Cluster(opts);
     this.maxWaitMs = opts.maxWaitMs ?? 500;
@@ -170,6 +174,15 @@ export class Consumer {
 
   resume(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) this.state(tp).paused = false;
+  }
+
+  /** The assigned partitions that are paused. */
+  paused(): TopicPartition[] {
+    const out: TopicPartition[] = [];
+    for (const [topic, m] of this.states) {
+      for (const [partition, s] of m) if (s.paused) out.push({ topic, partition });
+    }
+    return out;
   }
 
   /** Looks up the end offsets (next offset to be written; LSO under read_committed). */

@@ -5,14 +5,19 @@ import { RivuletError } from '../shared/errors.js';
 /**
  * The oldest version of each API this client can use, where that is above the spec's minimum:
  * record batches (magic 2) need Produce v3 and Fetch v4; a null topic list ("all topics") needs
- * Metadata v1; a single offset per partition needs ListOffsets v1. Everything else the generated
- * codecs encode is usable from the spec's minimum to its maximum.
+ * Metadata v1; a single offset per partition needs ListOffsets v1; offsets kept by Kafka rather
+ * than ZooKeeper need OffsetCommit v2 and OffsetFetch v1. Everything else the generated codecs
+ * encode is usable from the spec's minimum to its maximum.
  */
 const CLIENT_MIN: ReadonlyMap<number, number> = new Map([
   [ApiKey.Produce, 3],
   [ApiKey.Fetch, 4],
   [ApiKey.Metadata, 1],
   [ApiKey.ListOffsets, 1],
+  // OffsetCommit v0 and OffsetFetch v0 read and write ZooKeeper; Kafka 4 drops them, and
+  // OffsetCommit v1 too (KIP-896).
+  [ApiKey.OffsetCommit, 2],
+  [ApiKey.OffsetFetch, 1],
 ]);
 
 /** Our inclusive version range for an API. */

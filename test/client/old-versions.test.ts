@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Admin,
   Consumer,
+  GroupConsumer,
   Producer,
   type ClientOptions,
   type ConsumerRecord,
 } from '../../src/client/index.js';
 import { isRivuletError } from '../../src/shared/errors.js';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
+import { startMember, until } from './support/group-members.js';
 
 /**
  * The client capped at older protocol versions, as it would run against an older Kafka: the
@@ -29,6 +31,16 @@ const capSets: Record<string, Record<string, number>> = {
     DeleteRecords: 0,
     DescribeCluster: 0,
     InitProducerId: 0,
+    FindCoordinator: 0,
+    JoinGroup: 0,
+    SyncGroup: 0,
+    Heartbeat: 0,
+    LeaveGroup: 0,
+    OffsetCommit: 2,
+    OffsetFetch: 1,
+    ListGroups: 0,
+    DescribeGroups: 0,
+    DeleteGroups: 0,
   },
   'last non-flexible': {
     Produce: 8,
@@ -43,6 +55,16 @@ const capSets: Record<string, Record<string, number>> = {
     IncrementalAlterConfigs: 0,
     DeleteRecords: 1,
     InitProducerId: 1,
+    FindCoordinator: 2,
+    JoinGroup: 5,
+    SyncGroup: 3,
+    Heartbeat: 3,
+    LeaveGroup: 3,
+    OffsetCommit: 7,
+    OffsetFetch: 5,
+    ListGroups: 2,
+    DescribeGroups: 4,
+    DeleteGroups: 1,
   },
 };
 
@@ -127,6 +149,49 @@ describe.each(Object.entries(capSets))('the client at %s protocol versions', (la
     const [deleted] = await admin.deleteRecords([{ topic: 'old-data', partition: 0, offset: 10 }]);
     expect(deleted!.lowWatermark).toBe(10);
   });
+
+  it('consumes as a group: two members share a topic and commit; the admin sees the group', async () => {
+    const topic = 'old-group-data';
+    const group = `old-group-${label.replace(/ /g, '-')}`;
+    await admin.createTopics([{ name: topic, partitions: 4 }]);
+    const producer = new Producer(opts);
+    for (let p = 0; p < 4; p++) {
+      await producer.send(
+        topic,
+        Array.from({ length: 10 }, (_, i) => ({ value: `${p}-${i}`, partition: p })),
+      );
+    }
+    await producer.close();
+    const members = [0, 1].map(() => startMember({ ...opts, groupId: group, topics: [topic] }));
+    await until(
+      () => members.every((m) => m.assigned().length === 2),
+      'two members with two partitions each',
+    );
+    await until(
+      () => new Set(members.flatMap((m) => m.records.map((r) => r.value))).size === 40,
+      'all 40 records',
+    );
+    const [described] = await admin.describeGroups([group]);
+    expect(described).toMatchObject({
+      groupId: group,
+      state: 'Stable',
+      protocolType: 'consumer',
+      protocol: 'range',
+    });
+    expect(described!.members.flatMap((m) => m.assignment.map((tp) => tp.partition)).sort()).toEqual([
+      0, 1, 2, 3,
+    ]);
+    expect((await admin.listGroups()).map((g) => g.groupId)).toContain(group);
+    await Promise.all(members.map((m) => m.stop()));
+    expect(members.map((m) => m.error())).toEqual([null, null]);
+    const committed = await admin.listGroupOffsets(
+      group,
+      [0, 1, 2, 3].map((partition) => ({ topic, partition })),
+    );
+    expect(committed.map((c) => c.offset)).toEqual([10, 10, 10, 10]);
+    await admin.deleteGroups([group]);
+    expect((await admin.describeGroups([group]))[0]!.state).toBe('Dead');
+  });
 });
 
 describe('the client at the oldest versions, asked for newer features', () => {
@@ -161,5 +226,14 @@ describe('the client at the oldest versions, asked for newer features', () => {
     await expect(admin.createTopics([{ name: 'x' }], { validateOnly: true })).rejects.toThrow(
       'CreateTopics validateOnly needs v1',
     );
+    await expect(admin.groupLag('any-group')).rejects.toThrow('fetching every committed offset needs v2');
+    const staticMember = new GroupConsumer({
+      ...opts,
+      groupId: 'g',
+      groupInstanceId: 'i-1',
+      topics: ['old-static'],
+    });
+    await expect(staticMember.poll()).rejects.toThrow('static membership (groupInstanceId) needs v5');
+    await staticMember.close();
   });
 });

@@ -277,10 +277,9 @@ describe('producing and consuming against the broker', () => {
     await proxy.close();
   });
 
-  it('refuses a group id until consumer groups exist, and use after close', async () => {
-    expect(() => new Consumer({ bootstrap: broker.bootstrap, groupId: 'g' })).toThrow(
-      'consumer groups are not supported yet',
-    );
+  it('points a group id to GroupConsumer, and refuses use after close', async () => {
+    const withGroup = { bootstrap: broker.bootstrap, groupId: 'g' } as ConsumerOptions;
+    expect(() => new Consumer(withGroup)).toThrow('use GroupConsumer to consume as a group member');
     const p = new Producer({ bootstrap: broker.bootstrap });
     await p.close();
     let caught: unknown;

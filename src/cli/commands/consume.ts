@@ -1,9 +1,9 @@
 import { Consumer } from '../../client/consumer.js';
 import type { SeekTarget, TopicPartition } from '../../client/consumer-types.js';
-import type { RecordCursor } from '../../protocol/records/record-cursor.js';
 import { RivuletError } from '../../shared/errors.js';
 import { intFlag, parseFlags } from '../args.js';
 import type { Command } from '../command.js';
+import { consumeAsGroupMember } from './consume-group.js';
 import {
   BOOTSTRAP_USAGE,
   bootstrapFlag,
@@ -14,11 +14,13 @@ import {
   topicArg,
   writeOut,
 } from './kafka-flags.js';
+import { parseFormat, RecordPrinter } from './record-format.js';
 
 const usage = `Usage: rivulet consume --topic T [options]
 
 Prints a topic's records to stdout, one per line. Without --follow it stops at the end offsets
-the partitions had when it started; with --follow it keeps printing new records until Ctrl-C.
+the partitions had when it started (when they were assigned, with --group); with --follow it
+keeps printing new records until Ctrl-C.
 
 Options:
 ${BOOTSTRAP_USAGE}
@@ -30,7 +32,9 @@ ${BOOTSTRAP_USAGE}
   --max N                 stop after N records
   --format value|json     value: the value per line (default); json: one object per line with
                           topic, partition, offset, timestamp, key, value and headers
-  --group G               consume as a member of group G (not supported yet)
+  --group G               consume as a member of consumer group G: share the partitions with
+                          the group's other members, resume from its committed offsets (--from
+                          applies to partitions without one) and commit what was printed
 `;
 
 const flags = {
@@ -61,24 +65,6 @@ export function parseFrom(v: string): SeekTarget {
   );
 }
 
-const NEWLINE = Buffer.from('\n');
-
-function jsonLine(topic: string, partition: number, r: RecordCursor): string {
-  const key = r.key;
-  const value = r.value;
-  return `${JSON.stringify({
-    topic,
-    partition,
-    offset: r.offset,
-    timestamp: r.timestamp,
-    key: key === null ? null : key.toString('utf8'),
-    value: value === null ? null : value.toString('utf8'),
-    headers: r
-      .headers()
-      .map((h) => ({ key: h.key, value: h.value === null ? null : h.value.toString('utf8') })),
-  })}\n`;
-}
-
 /** `rivulet consume`: records → stdout. */
 export const consume: Command = {
   name: 'consume',
@@ -86,18 +72,23 @@ export const consume: Command = {
   usage,
   async run(args) {
     const { values, positionals } = parseFlags(args, flags, true);
-    if (values.group !== undefined) {
-      throw new RivuletError('RIV_ERR_INVALID_ARGUMENT', 'consumer groups are not supported yet (--group)');
-    }
     const topic = topicArg(values.topic, positionals, 'consume');
     const from = parseFrom(values.from);
-    const format = values.format;
-    if (format !== 'value' && format !== 'json') {
-      throw new RivuletError('RIV_ERR_INVALID_ARGUMENT', `--format must be value or json, got '${format}'`);
-    }
+    const format = parseFormat(values.format);
     const max =
       values.max === undefined ? Infinity : intFlag(values.max, '--max', 0, 0, Number.MAX_SAFE_INTEGER);
     const follow = values.follow;
+    if (values.group !== undefined) {
+      if (values.partition !== undefined) {
+        throw new RivuletError(
+          'RIV_ERR_INVALID_ARGUMENT',
+          '--partition cannot be combined with --group: the group assigns the partitions',
+        );
+      }
+      const group = values.group;
+      if (group === '') throw new RivuletError('RIV_ERR_INVALID_ARGUMENT', '--group needs a group id');
+      return consumeAsGroupMember({ bootstrap: values.bootstrap, topic, group, from, format, max, follow });
+    }
 
     const consumer = new Consumer({
       ...cliClientOptions(values.bootstrap),
@@ -111,6 +102,7 @@ export const consume: Command = {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     let printed = 0;
+    const printer = new RecordPrinter(format);
     try {
       await consumer.connect(CONNECT_TIMEOUT_MS);
       let count: number;
@@ -150,26 +142,17 @@ export const consume: Command = {
           if (finished.length === tps.length) break;
         }
         const parts = await consumer.poll();
-        const out: (Buffer | string)[] = [];
         for (const part of parts) {
           const end = endOf.get(part.partition) ?? Infinity;
           part.forEach((r) => {
             if (r.offset >= end || printed >= max) return false;
             printed++;
-            if (format === 'json') {
-              out.push(jsonLine(topic, part.partition, r));
-            } else {
-              const v = r.value;
-              if (v !== null) out.push(v);
-              out.push(NEWLINE);
-            }
+            printer.add(topic, part.partition, r);
             return true;
           });
         }
-        if (out.length > 0) {
-          const chunk = format === 'json' ? (out as string[]).join('') : Buffer.concat(out as Buffer[]);
-          if (!(await writeOut(chunk))) break;
-        }
+        const chunk = printer.take();
+        if (chunk !== null && !(await writeOut(chunk))) break;
       }
     } finally {
       process.off('SIGINT', onSignal);

@@ -14,6 +14,7 @@ import {
   topicArg,
   writeOut,
 } from './kafka-flags.js';
+import { table } from './table.js';
 
 const usage = `Usage: rivulet topics <list|create|describe|delete> [options]
 
@@ -99,19 +100,6 @@ async function create(admin: Admin, v: Values, positionals: readonly string[]): 
       validateOnly ? `Topic '${name}' can be created${what}.\n` : `Created topic '${name}'${what}.\n`,
     );
   }
-}
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map(
-      (r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd() + '\n',
-    )
-    .join('');
 }
 
 async function describe(admin: Admin, v: Values, positionals: readonly string[]): Promise<void> {
