@@ -71,10 +71,11 @@ describe('topic config', () => {
       'message.timestamp.type=WallTime: must be one of CreateTime, LogAppendTime',
     ],
     ['preallocate', 'yes', 'preallocate=yes: must be true or false'],
+    ['compression.type', 'brotli', 'compression.type=brotli: must be one of producer'],
     [
       'compression.type',
-      'brotli',
-      'compression.type=brotli: must be one of uncompressed, zstd, lz4, snappy, gzip, producer',
+      'gzip',
+      "compression.type=gzip: broker-side recompression is not supported; only 'producer' (batches stored as produced)",
     ],
     ['remote.storage.enable', 'true', 'remote.storage.enable=true: tiered storage is not supported'],
     [

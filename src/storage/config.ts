@@ -90,8 +90,16 @@ export const TOPIC_CONFIG_DEFS: readonly ConfigDef[] = [
     name: 'compression.type',
     type: 'string',
     default: 'producer',
-    check: oneOf('uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'),
-    doc: "final compression of the topic's data; 'producer' keeps what the producer sent",
+    // Kafka recompresses on the broker when this names a codec; we store batches as produced, so
+    // accepting a codec would be a setting that silently does nothing.
+    check: (value) => {
+      const v = value.trim();
+      if (['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip'].includes(v)) {
+        return "broker-side recompression is not supported; only 'producer' (batches stored as produced)";
+      }
+      return oneOf('producer')(v);
+    },
+    doc: "final compression of the topic's data; only 'producer' (keep what the producer sent)",
   },
   {
     name: 'compression.zstd.level',
