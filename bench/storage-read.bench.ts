@@ -13,7 +13,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PartitionLog } from '../src/storage/log-types.js';
 import { defineBenchmarks, type MeasuredRow } from './harness.js';
-import { batchPool, benchDir, benchLog, call, fmt, MiB, scaleOf, timed } from './storage-util.js';
+import {
+  batchPool,
+  benchDir,
+  benchLog,
+  call,
+  fmt,
+  MiB,
+  scaleOf,
+  segmentFiles,
+  timed,
+} from './storage-util.js';
 
 const READ = MiB;
 
@@ -72,12 +82,7 @@ async function* readCase(
     written += b.length;
     await log.append(b, { durable: false });
   }
-  const segDir = path.join(dataDir, 'bench-0');
-  const files = fs
-    .readdirSync(segDir)
-    .filter((f) => f.endsWith('.log'))
-    .sort()
-    .map((f) => path.join(segDir, f));
+  const files = segmentFiles(dataDir);
   // Each log pass sits between two raw passes of each kind (the machine is shared; load drifts).
   const raws: { fresh: number; reused: number }[] = [];
   const rawPass = async (): Promise<void> => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { crc32c } from '../src/protocol/records/crc32c.js';
 import { openLogManager } from '../src/storage/log-manager.js';
 import { defineBenchmarks, type MeasuredRow } from './harness.js';
-import { batchPool, benchDir, benchLog, fmt, MiB, scaleOf, timed } from './storage-util.js';
+import { batchPool, benchDir, benchLog, fmt, MiB, scaleOf, segmentFiles, timed } from './storage-util.js';
 
 const GiB = 1024 * MiB;
 
@@ -70,18 +70,13 @@ export default defineBenchmarks({
         await log.append(b, { durable: false });
       }
       await manager.close();
-      const segDir = path.join(dataDir, 'bench-0');
-      const files = fs
-        .readdirSync(segDir)
-        .filter((f) => f.endsWith('.log'))
-        .sort()
-        .map((f) => path.join(segDir, f));
+      const files = segmentFiles(dataDir);
       const gib = written / GiB;
       const active = fs.statSync(files[files.length - 1]!).size / GiB;
       const raw = rawScan(files);
       const clean = await openTimed(dataDir);
       const unclean = await openTimed(dataDir);
-      fs.rmSync(path.join(segDir, 'partition-state.json'));
+      fs.rmSync(path.join(dataDir, 'bench-0', 'partition-state.json'));
       const full = await openTimed(dataDir);
       const rawPerGiB = raw / gib;
       const baseline = { label: 'read + CRC-32C loop', value: rawPerGiB, unit: 's/GiB' };

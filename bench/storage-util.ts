@@ -97,3 +97,13 @@ export function call<T>(f: (cb: (err: NodeJS.ErrnoException | null, value: T) =>
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
+
+/** The `.log` files of partition bench-0 under `dataDir`, in offset order. */
+export function segmentFiles(dataDir: string): string[] {
+  const segDir = path.join(dataDir, 'bench-0');
+  return fs
+    .readdirSync(segDir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .map((f) => path.join(segDir, f));
+}

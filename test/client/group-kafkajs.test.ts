@@ -2,7 +2,7 @@ import { Kafka, logLevel, PartitionAssigners, type Consumer, type PartitionAssig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, decodeAssignment, Producer, roundRobinAssignor } from '../../src/client/index.js';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
-import { startMember, until, type RunningMember } from './support/group-members.js';
+import { leaderClientId, startMember, until, type RunningMember } from './support/group-members.js';
 
 /**
  * Our group consumer and kafkajs 2.2.4 in one group. kafkajs offers only its round-robin
@@ -70,10 +70,6 @@ describe('a group of our consumer and kafkajs', () => {
       d.members.map((m) => [m.clientId, decodeAssignment(m.assignment).partitions.length]),
     );
   };
-  const leaderClientId = (): string | undefined => {
-    const g = broker.groups.group(GROUP);
-    return g?.members.get(g.leaderId ?? '')?.clientId;
-  };
   let produced = 0;
   const produce = async (n: number): Promise<void> => {
     await producer.send(
@@ -100,7 +96,7 @@ describe('a group of our consumer and kafkajs', () => {
       () => owners()['kafkajs-member'] === 2 && owners()['rivulet-member'] === 2,
       'two partitions each',
     );
-    expect(leaderClientId()).toBe('kafkajs-member');
+    expect(leaderClientId(broker, GROUP)).toBe('kafkajs-member');
     expect(broker.groups.describeGroup(GROUP).protocolData).toBe('roundrobin');
     await produce(40);
     await until(() => union().size === 40, 'the first 40 records');
@@ -113,7 +109,7 @@ describe('a group of our consumer and kafkajs', () => {
     await until(() => mine.assigned().length === 4, 'ours to own the topic');
     await startKafkajs();
     await until(() => owners()['kafkajs-member'] === 2 && owners()['rivulet-member'] === 2, 'two each again');
-    expect(leaderClientId()).toBe('rivulet-member');
+    expect(leaderClientId(broker, GROUP)).toBe('rivulet-member');
     await produce(40);
     await until(() => union().size === 80, 'all 80 records');
     expect([...union()].sort()).toEqual(Array.from({ length: 80 }, (_, i) => `k${i}`).sort());

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, decodeAssignment, Producer } from '../../src/client/index.js';
 import { assertClient, clients, skipUnless } from '../compat/clients.js';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
-import { startMember, until, type RunningMember } from './support/group-members.js';
+import { leaderClientId, startMember, until, type RunningMember } from './support/group-members.js';
 
 /**
  * Our group consumer and kcat -G (librdkafka 2.0.2) in one group. librdkafka offers `range`
@@ -102,11 +102,6 @@ describe.skipIf(skipUnless(available))('a group of our consumer and kcat -G', ()
     const o = owners();
     return o[a]?.length === 2 && o[b]?.length === 2;
   };
-  const leaderClientId = (): string | undefined => {
-    const g = broker.groups.group(GROUP);
-    return g?.members.get(g.leaderId ?? '')?.clientId;
-  };
-
   let produced = 0;
   const produce = async (n: number): Promise<void> => {
     await producer.send(
@@ -126,7 +121,7 @@ describe.skipIf(skipUnless(available))('a group of our consumer and kcat -G', ()
     startKcat();
     await until(split('rivulet-member', 'kcat-member'), 'our member and kcat sharing the topic');
     expect(broker.groups.describeGroup(GROUP).protocolData).toBe('range');
-    expect(leaderClientId()).toBe('rivulet-member');
+    expect(leaderClientId(broker, GROUP)).toBe('rivulet-member');
     await until(() => first.assigned().length === 2, 'our member to see its half');
     expect(first.assigned()).toEqual(owners()['rivulet-member']);
     await produce(40);
@@ -140,7 +135,7 @@ describe.skipIf(skipUnless(available))('a group of our consumer and kcat -G', ()
     await until(() => owners()['kcat-member']?.length === 4, 'kcat to own the topic');
     const second = startOurs();
     await until(split('rivulet-member', 'kcat-member'), 'kcat and our new member sharing the topic');
-    expect(leaderClientId()).toBe('kcat-member');
+    expect(leaderClientId(broker, GROUP)).toBe('kcat-member');
     await until(() => second.assigned().length === 2, 'our new member to see its half');
     expect(second.assigned()).toEqual(owners()['rivulet-member']);
     await produce(40);

@@ -2,6 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { GroupConsumer, type GroupConsumerOptions, type TopicPartition } from '../../../src/client/index.js';
 import { isRivuletError } from '../../../src/shared/errors.js';
+import type { TestBroker } from '../../support/broker.js';
+
+/** The client id of the group's leader as the broker sees it, if the group has one. */
+export function leaderClientId(broker: TestBroker, groupId: string): string | undefined {
+  const g = broker.groups.group(groupId);
+  return g?.members.get(g.leaderId ?? '')?.clientId;
+}
 
 /** Resolves once `check()` holds, looking every 20 ms; throws naming `what` after `limitMs`. */
 export async function until(check: () => boolean, what: string, limitMs = 30_000): Promise<void> {
