@@ -72,8 +72,10 @@ describe('kill -9 recovery', () => {
     const history: string[] = [];
     let finished: Run | undefined;
     for (let attempt = 0; attempt < 12 && finished === undefined; attempt++) {
-      // Kill the first runs at random points (startup included); let the last ones finish.
-      const killAfter = attempt < 6 ? 150 + Math.floor(random() * 1200) : undefined;
+      // Kill the first runs at random points (startup included); let the last ones finish. A
+      // run cannot finish before COUNT / RATE = 800 ms of wall time, so a kill at most 750 ms in
+      // always lands in the first run at least (later ones may finish first: fine).
+      const killAfter = attempt < 6 ? 150 + Math.floor(random() * 600) : undefined;
       const run = await runChild(args, killAfter);
       history.push(`${killAfter ?? 'no kill'} → ${run.signal ?? run.code}`);
       if (run.signal === null && run.code !== 0)
